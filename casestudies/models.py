@@ -1,0 +1,1 @@
+"""Case studies and their discussion arrive with the community issue."""

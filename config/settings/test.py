@@ -1,0 +1,22 @@
+"""pytest: fast hashing, mail in memory, Celery eager unless a test starts a real worker.
+
+DATABASE_URL and CELERY_BROKER_URL still come from the environment, so CI runs the same
+suite against PostgreSQL and Redis.
+"""
+
+from .base import *  # noqa: F403
+from .base import BASE_DIR, STORAGES, env
+
+SECRET_KEY = "test-only-key-never-used-outside-the-test-suite-0123456789abcdef"
+DEBUG = False
+ALLOWED_HOSTS = ["localhost", "127.0.0.1", "testserver"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="memory://")
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_TASK_EAGER_PROPAGATES = True
+PRIVATE_MEDIA_ROOT = BASE_DIR / "var" / "test-private"
+STORAGES = {**STORAGES, "private": {**STORAGES["private"], "OPTIONS": {"location": PRIVATE_MEDIA_ROOT}}}
+# No collectstatic in tests: whitenoise serves from the finders instead of STATIC_ROOT.
+STATIC_ROOT = None
+WHITENOISE_USE_FINDERS = True

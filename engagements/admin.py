@@ -1,0 +1,141 @@
+from django.contrib import admin
+
+from . import models, services
+
+
+class ContactInline(admin.TabularInline):
+    model = models.ClientContact
+    fk_name = "client"
+    extra = 0
+    fields = ["name", "role", "email", "language", "is_decision_maker", "left_on"]
+
+
+@admin.register(models.Client)
+class ClientAdmin(admin.ModelAdmin):
+    list_display = ["name", "sector", "size", "fit"]
+    list_filter = ["fit", "size", "sector"]
+    search_fields = ["name", "sector", "notes"]
+    inlines = [ContactInline]
+
+
+@admin.register(models.ClientContact)
+class ClientContactAdmin(admin.ModelAdmin):
+    list_display = ["name", "client", "role", "email", "language", "is_decision_maker", "left_on"]
+    list_filter = ["language", "is_decision_maker", ("left_on", admin.EmptyFieldListFilter)]
+    search_fields = ["name", "email", "role", "client__name"]
+    list_select_related = ["client"]
+    autocomplete_fields = ["client", "replaced_by"]
+
+
+@admin.register(models.Engagement)
+class EngagementAdmin(admin.ModelAdmin):
+    list_display = ["title", "client", "lead", "stage", "health", "budget", "starts_on"]
+    list_filter = ["stage", "health", "advisor_role", "lead"]
+    search_fields = ["title", "client__name", "stated_request", "underlying_need"]
+    list_select_related = ["client", "lead"]
+    autocomplete_fields = ["client", "lead", "members"]
+    readonly_fields = ["health"]
+    date_hierarchy = "created_at"
+
+
+class PlanShareInline(admin.TabularInline):
+    model = models.PlanShare
+    extra = 0
+    autocomplete_fields = ["contact", "shared_by"]
+
+
+@admin.register(models.DraftPlan)
+class DraftPlanAdmin(admin.ModelAdmin):
+    list_display = ["title", "version", "engagement", "shared_at", "acknowledged_at", "matches_expectations"]
+    list_filter = ["matches_expectations", ("shared_at", admin.EmptyFieldListFilter)]
+    search_fields = ["title", "summary", "engagement__title", "engagement__client__name"]
+    list_select_related = ["engagement__client"]
+    autocomplete_fields = ["engagement", "created_by", "shared_by"]
+    inlines = [PlanShareInline]
+
+
+@admin.register(models.PlanShare)
+class PlanShareAdmin(admin.ModelAdmin):
+    list_display = ["plan", "contact", "shared_at", "shared_by", "opened_at"]
+    list_filter = ["shared_at"]
+    search_fields = ["plan__title", "contact__name", "contact__email"]
+    list_select_related = ["plan", "contact__client", "shared_by"]
+    autocomplete_fields = ["plan", "contact", "shared_by"]
+
+
+class MeetingLogInline(admin.StackedInline):
+    model = models.MeetingLog
+    extra = 0
+    autocomplete_fields = ["logged_by"]
+
+
+@admin.register(models.Meeting)
+class MeetingAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "starts_at", "duration_minutes", "status"]
+    list_filter = ["status", "purpose", "starts_at"]
+    search_fields = ["engagement__title", "engagement__client__name", "location"]
+    list_select_related = ["engagement"]
+    autocomplete_fields = ["engagement", "plan", "contact_attendees", "advisor_attendees"]
+    date_hierarchy = "starts_at"
+    inlines = [MeetingLogInline]
+
+
+@admin.register(models.MeetingLog)
+class MeetingLogAdmin(admin.ModelAdmin):
+    list_display = [
+        "meeting",
+        "satisfaction",
+        "longest_monologue_minutes",
+        "checked_in_with_client",
+        "expectations_confirmed",
+        "created_at",
+    ]
+    list_filter = ["satisfaction", "checked_in_with_client", "expectations_confirmed"]
+    search_fields = ["summary", "next_steps", "lesson_learned", "meeting__engagement__title"]
+    list_select_related = ["meeting__engagement"]
+    autocomplete_fields = ["meeting", "logged_by"]
+
+
+@admin.register(models.ExpectationCheckpoint)
+class ExpectationCheckpointAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "due_on", "status", "recorded_via", "answered_at"]
+    list_filter = ["status", "topic", "recorded_via", "due_on"]
+    search_fields = ["question", "client_answer", "engagement__title"]
+    list_select_related = ["engagement"]
+    autocomplete_fields = ["engagement", "plan", "meeting", "created_by"]
+
+
+@admin.register(models.Complaint)
+class ComplaintAdmin(admin.ModelAdmin):
+    list_display = ["category", "client", "engagement", "received_on", "recorded_by"]
+    list_filter = ["category", "received_on"]
+    search_fields = ["description", "client__name", "engagement__title"]
+    list_select_related = ["client", "engagement", "recorded_by"]
+    autocomplete_fields = ["client", "engagement", "recorded_by"]
+
+
+@admin.register(models.Flag)
+class FlagAdmin(admin.ModelAdmin):
+    list_display = ["kind", "engagement", "severity", "source", "status", "decision", "created_at"]
+    list_filter = ["status", "severity", "kind", "source", "decision"]
+    search_fields = ["details", "decision_note", "engagement__title", "subject"]
+    list_select_related = ["engagement"]
+    autocomplete_fields = ["engagement", "raised_by", "decided_by"]
+
+    # Flags changed here still drive the engagement's health.
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        services.engagement_refresh_health(engagement_id=obj.engagement_id)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        services.engagement_refresh_health(engagement_id=obj.engagement_id)
+
+
+@admin.register(models.Reminder)
+class ReminderAdmin(admin.ModelAdmin):
+    list_display = ["kind", "recipient", "due_at", "claimed_at", "sent_at", "attempts"]
+    list_filter = ["kind", ("sent_at", admin.EmptyFieldListFilter), "due_at"]
+    search_fields = ["recipient__username", "recipient__email", "meeting__engagement__title", "last_error"]
+    list_select_related = ["recipient"]
+    autocomplete_fields = ["meeting", "checkpoint", "recipient"]

@@ -1,0 +1,576 @@
+"""The engagement domain of DOMAIN.md. Rules that are facts live in the database as
+constraints; rules that cross rows live in services and selectors."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.files.storage import storages
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from advisors.models import Language
+from core.models import BaseModel
+
+USER = settings.AUTH_USER_MODEL
+
+
+def private_storage():
+    """Confidential uploads: a storage without a URL, served only by permission-checked views."""
+    return storages["private"]
+
+
+class Health(models.TextChoices):
+    GREEN = "green", _("Green")
+    AMBER = "amber", _("Amber")
+    RED = "red", _("Red")
+
+
+class Client(BaseModel):
+    class Size(models.TextChoices):
+        MICRO = "micro", _("1-9 people")
+        SMALL = "small", _("10-49 people")
+        MEDIUM = "medium", _("50-249 people")
+        LARGE = "large", _("250 people or more")
+
+    class Fit(models.TextChoices):
+        GOOD = "good", _("Good")
+        DOUBTFUL = "doubtful", _("Doubtful")
+        MISMATCH = "mismatch", _("Mismatch")
+
+    name = models.CharField(_("organisation"), max_length=200, unique=True)
+    sector = models.CharField(_("sector"), max_length=120, blank=True)
+    size = models.CharField(_("size"), max_length=10, choices=Size.choices, blank=True)
+    fit = models.CharField(_("fit"), max_length=10, choices=Fit.choices, default=Fit.GOOD)
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("client")
+        verbose_name_plural = _("clients")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ClientContact(BaseModel):
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="contacts")
+    name = models.CharField(_("name"), max_length=200)
+    role = models.CharField(_("role"), max_length=120, blank=True)
+    email = models.EmailField(_("e-mail"))
+    language = models.CharField(_("language"), max_length=2, choices=Language.choices, default=Language.DUTCH)
+    is_decision_maker = models.BooleanField(_("decision maker"), default=False)
+    left_on = models.DateField(_("left on"), null=True, blank=True)
+    replaced_by = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="replaces",
+        verbose_name=_("replaced by"),
+    )
+
+    class Meta:
+        ordering = ["client__name", "name"]
+        verbose_name = _("client contact")
+        verbose_name_plural = _("client contacts")
+        constraints = [
+            models.UniqueConstraint(fields=["client", "email"], name="clientcontact_unique_email"),
+            models.CheckConstraint(condition=~Q(replaced_by=F("pk")), name="clientcontact_not_replaced_by_self"),
+            models.CheckConstraint(
+                condition=Q(replaced_by__isnull=True) | Q(left_on__isnull=False),
+                name="clientcontact_replaced_only_when_left",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.client})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.left_on is None
+
+
+class Engagement(BaseModel):
+    class Stage(models.TextChoices):
+        INTAKE = "intake", _("Intake")
+        PLANNING = "planning", _("Planning")
+        PROPOSAL = "proposal", _("Proposal")
+        ACTIVE = "active", _("Active")
+        CLOSING = "closing", _("Closing")
+        CLOSED = "closed", _("Closed")
+        LOST = "lost", _("Lost")
+
+    class AdvisorRole(models.TextChoices):
+        EXPERT = "expert", _("Expert")
+        PROCESS = "process", _("Process advisor")
+        COACH = "coach", _("Coach")
+        SPARRING = "sparring", _("Sparring partner")
+        PROJECT_LEAD = "project_lead", _("Project lead")
+
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="engagements")
+    title = models.CharField(_("title"), max_length=200)
+    lead = models.ForeignKey(
+        USER, on_delete=models.PROTECT, related_name="led_engagements", verbose_name=_("lead advisor")
+    )
+    members = models.ManyToManyField(USER, blank=True, related_name="member_engagements", verbose_name=_("members"))
+    stage = models.CharField(_("stage"), max_length=10, choices=Stage.choices, default=Stage.INTAKE)
+    stated_request = models.TextField(
+        _("request as stated"), blank=True, help_text=_("The request in the client's own words.")
+    )
+    underlying_need = models.TextField(
+        _("underlying need"), blank=True, help_text=_("What the intake found behind the request.")
+    )
+    desired_outcomes = models.TextField(
+        _("desired outcomes"), blank=True, help_text=_("The shared goal, as written down together.")
+    )
+    advisor_role = models.CharField(_("advisor's role"), max_length=15, choices=AdvisorRole.choices, blank=True)
+    boundaries = models.TextField(
+        _("boundaries"), blank=True, help_text=_("What is out of scope, as agreed with the client.")
+    )
+    budget = models.DecimalField(
+        _("budget (EUR)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    starts_on = models.DateField(_("starts on"), null=True, blank=True)
+    ends_on = models.DateField(_("ends on"), null=True, blank=True)
+    # Derived from the open flags by engagements.services.engagement_refresh_health; stored
+    # so that lists can filter and sort on it with an index. Never edited by hand.
+    health = models.CharField(_("health"), max_length=5, choices=Health.choices, default=Health.GREEN, editable=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("engagement")
+        verbose_name_plural = _("engagements")
+        indexes = [
+            models.Index(fields=["lead", "stage"], name="engagement_lead_stage_idx"),
+            models.Index(fields=["stage", "health"], name="engagement_stage_health_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(budget__isnull=True) | Q(budget__gte=0), name="engagement_budget_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(starts_on__isnull=True) | Q(ends_on__isnull=True) | Q(ends_on__gte=F("starts_on")),
+                name="engagement_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.client})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("engagements:detail", args=[self.pk])
+
+
+class DraftPlan(BaseModel):
+    """One version of a plan or proposal. Versions count 1, 2, 3... per engagement."""
+
+    class Answer(models.TextChoices):
+        YES = "yes", _("Yes")
+        PARTLY = "partly", _("Partly")
+        NO = "no", _("No")
+
+    engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="plans")
+    version = models.PositiveIntegerField(_("version"))
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.TextField(_("summary"), blank=True)
+    file = models.FileField(_("file"), storage=private_storage, upload_to="plans/%Y/%m/", blank=True, max_length=255)
+    budget = models.DecimalField(
+        _("budget (EUR)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    shared_at = models.DateTimeField(_("shared at"), null=True, blank=True)
+    shared_by = models.ForeignKey(USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    shared_with = models.ManyToManyField(ClientContact, through="PlanShare", blank=True, related_name="shared_plans")
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+    matches_expectations = models.CharField(_("matches expectations"), max_length=6, choices=Answer.choices, blank=True)
+    adjustments = models.TextField(_("where to adjust"), blank=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["engagement", "-version"]
+        verbose_name = _("draft plan")
+        verbose_name_plural = _("draft plans")
+        constraints = [
+            models.UniqueConstraint(fields=["engagement", "version"], name="draftplan_unique_version"),
+            models.CheckConstraint(condition=Q(version__gte=1), name="draftplan_version_positive"),
+            models.CheckConstraint(
+                condition=Q(budget__isnull=True) | Q(budget__gte=0), name="draftplan_budget_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(acknowledged_at__isnull=True) | Q(shared_at__isnull=False),
+                name="draftplan_acknowledged_only_when_shared",
+            ),
+            models.CheckConstraint(
+                condition=Q(matches_expectations="") | Q(answered_at__isnull=False),
+                name="draftplan_answer_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} v{self.version}"
+
+    @property
+    def is_shared(self) -> bool:
+        return self.shared_at is not None
+
+
+class PlanShare(BaseModel):
+    """A plan sent to one contact: when, by whom. The signed link points at this row."""
+
+    plan = models.ForeignKey(DraftPlan, on_delete=models.CASCADE, related_name="shares")
+    contact = models.ForeignKey(ClientContact, on_delete=models.PROTECT, related_name="plan_shares")
+    shared_at = models.DateTimeField(_("shared at"))
+    shared_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    opened_at = models.DateTimeField(_("first opened at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-shared_at"]
+        verbose_name = _("plan share")
+        verbose_name_plural = _("plan shares")
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "contact"], name="planshare_unique_contact"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan} → {self.contact.name}"
+
+
+MEETING_MAX_MINUTES = 12 * 60
+
+
+class Meeting(BaseModel):
+    class Purpose(models.TextChoices):
+        INTAKE = "intake", _("Intake")
+        PLAN_DISCUSSION = "plan_discussion", _("Plan discussion")
+        PROGRESS = "progress", _("Progress")
+        EVALUATION = "evaluation", _("Evaluation")
+        ESCALATION = "escalation", _("Escalation")
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", _("Scheduled")
+        HELD = "held", _("Held")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="meetings")
+    purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices)
+    starts_at = models.DateTimeField(_("starts at"))
+    duration_minutes = models.PositiveSmallIntegerField(
+        _("duration (minutes)"),
+        default=60,
+        validators=[MinValueValidator(1), MaxValueValidator(MEETING_MAX_MINUTES)],
+    )
+    location = models.CharField(_("location"), max_length=200, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.SCHEDULED)
+    plan = models.ForeignKey(
+        DraftPlan,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="meetings",
+        verbose_name=_("plan to discuss"),
+    )
+    contact_attendees = models.ManyToManyField(ClientContact, blank=True, related_name="meetings")
+    advisor_attendees = models.ManyToManyField(USER, blank=True, related_name="meetings")
+
+    class Meta:
+        ordering = ["starts_at"]
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        indexes = [
+            # The reminder scan: scheduled meetings in a window of start times.
+            models.Index(fields=["status", "starts_at"], name="meeting_status_start_idx"),
+            models.Index(fields=["engagement", "starts_at"], name="meeting_engagement_start_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(duration_minutes__gte=1, duration_minutes__lte=MEETING_MAX_MINUTES),
+                name="meeting_duration_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()} · {self.engagement.title}"
+
+    @property
+    def ends_at(self):
+        return self.starts_at + timedelta(minutes=self.duration_minutes)
+
+
+class MeetingLog(BaseModel):
+    """What happened in a meeting, written by the advisor afterwards."""
+
+    class Signal(models.TextChoices):
+        IRRITATION = "irritation", _("Irritation")
+        DISENGAGEMENT = "disengagement", _("Disengagement")
+        CONFUSION = "confusion", _("Confusion")
+        SURPRISE = "surprise", _("Surprise")
+        TIME_PRESSURE = "time_pressure", _("Time pressure")
+        ENTHUSIASM = "enthusiasm", _("Enthusiasm")
+
+    meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, related_name="log")
+    summary = models.TextField(_("summary"))
+    satisfaction = models.PositiveSmallIntegerField(
+        _("client satisfaction (1-5)"), validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    signals = models.JSONField(_("signals noticed"), default=list, blank=True)
+    longest_monologue_minutes = models.PositiveSmallIntegerField(
+        _("longest monologue (minutes)"), default=0, validators=[MaxValueValidator(600)]
+    )
+    checked_in_with_client = models.BooleanField(_("checked in with the client"), default=False)
+    expectations_confirmed = models.BooleanField(_("expectations confirmed"), default=False)
+    next_steps = models.TextField(_("next steps"), blank=True)
+    lesson_learned = models.TextField(_("lesson learned"), blank=True)
+    logged_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("meeting log")
+        verbose_name_plural = _("meeting logs")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(satisfaction__gte=1, satisfaction__lte=5), name="meetinglog_satisfaction_1_to_5"
+            ),
+            models.CheckConstraint(condition=Q(longest_monologue_minutes__lte=600), name="meetinglog_monologue_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Log of {self.meeting}"
+
+
+class ExpectationCheckpoint(BaseModel):
+    class Topic(models.TextChoices):
+        INTAKE_NEED = "intake_need", _("Intake need confirmed")
+        PLAN_MATCHES = "plan_matches", _("Plan matches expectations")
+        SCOPE_ROLE = "scope_role", _("Scope and role agreed")
+        PROGRESS = "progress", _("Progress as expected")
+        OUTCOME = "outcome", _("Outcome evaluated")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        CONFIRMED = "confirmed", _("Confirmed")
+        MISALIGNED = "misaligned", _("Misaligned")
+        WAIVED = "waived", _("Waived")
+
+    class RecordedVia(models.TextChoices):
+        MEETING = "meeting", _("Meeting")
+        EMAIL = "email", _("E-mail")
+        CLIENT_LINK = "client_link", _("Client link")
+
+    engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="checkpoints")
+    topic = models.CharField(_("topic"), max_length=15, choices=Topic.choices)
+    question = models.TextField(_("question"), blank=True)
+    due_on = models.DateField(_("due on"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    client_answer = models.TextField(_("client's answer"), blank=True)
+    recorded_via = models.CharField(_("recorded via"), max_length=12, choices=RecordedVia.choices, blank=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    waived_reason = models.TextField(_("reason for waiving"), blank=True)
+    plan = models.ForeignKey(DraftPlan, on_delete=models.SET_NULL, null=True, blank=True, related_name="checkpoints")
+    meeting = models.ForeignKey(Meeting, on_delete=models.SET_NULL, null=True, blank=True, related_name="checkpoints")
+    created_by = models.ForeignKey(USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["due_on"]
+        verbose_name = _("expectation checkpoint")
+        verbose_name_plural = _("expectation checkpoints")
+        indexes = [
+            # The reminder and overdue scans: open checkpoints by due date.
+            models.Index(fields=["status", "due_on"], name="checkpoint_status_due_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="waived") | ~Q(waived_reason=""), name="checkpoint_waived_has_reason"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["confirmed", "misaligned"])
+                | (~Q(recorded_via="") & Q(answered_at__isnull=False)),
+                name="checkpoint_answer_is_recorded",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_topic_display()} · {self.engagement.title}"
+
+
+class Complaint(BaseModel):
+    class Category(models.TextChoices):
+        DELIVERY_TIME = "delivery_time", _("Delivery time")
+        INVOICE = "invoice", _("Invoice")
+        PRICE = "price", _("Price")
+        QUALITY = "quality", _("Quality")
+        COMMUNICATION = "communication", _("Communication")
+        OTHER = "other", _("Other")
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="complaints")
+    engagement = models.ForeignKey(
+        Engagement, on_delete=models.SET_NULL, null=True, blank=True, related_name="complaints"
+    )
+    category = models.CharField(_("category"), max_length=15, choices=Category.choices)
+    description = models.TextField(_("description"))
+    received_on = models.DateField(_("received on"))
+    recorded_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-received_on"]
+        verbose_name = _("complaint")
+        verbose_name_plural = _("complaints")
+        indexes = [
+            # "Three complaints about one client within 90 days".
+            models.Index(fields=["client", "received_on"], name="complaint_client_received_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_category_display()} · {self.client}"
+
+
+class Flag(BaseModel):
+    class Kind(models.TextChoices):
+        PLAN_NOT_SHARED = "plan_not_shared", _("Plan not shared")
+        MISALIGNED = "misaligned", _("Expectations misaligned")
+        PARTLY_MET = "partly_met", _("Expectations partly met")
+        DISSATISFIED = "dissatisfied", _("Client dissatisfied")
+        STAKEHOLDER_CHANGE = "stakeholder_change", _("Stakeholder change")
+        REPEATED_COMPLAINTS = "repeated_complaints", _("Repeated complaints")
+        OVERDUE_CHECKPOINT = "overdue_checkpoint", _("Overdue checkpoint")
+        LONG_MONOLOGUE = "long_monologue", _("Long monologue")
+        MEETING_NOT_LOGGED = "meeting_not_logged", _("Meeting not logged")
+        INTAKE_INCOMPLETE = "intake_incomplete", _("Intake incomplete")
+        MANUAL = "manual", _("Manual")
+
+    class Severity(models.TextChoices):
+        LOW = "low", _("Low")
+        MEDIUM = "medium", _("Medium")
+        HIGH = "high", _("High")
+
+    class Source(models.TextChoices):
+        RULE = "rule", _("Rule")
+        PERSON = "person", _("Person")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        IN_REVIEW = "in_review", _("In review")
+        RESOLVED = "resolved", _("Resolved")
+        DISMISSED = "dismissed", _("Dismissed")
+
+    class Decision(models.TextChoices):
+        NO_ACTION = "no_action", _("No action")
+        COACH = "coach", _("Coach the advisor")
+        SENIOR = "senior", _("Assign a senior advisor")
+        RESTART_INTAKE = "restart_intake", _("Restart intake")
+        RENEGOTIATE = "renegotiate", _("Renegotiate scope")
+        PART_WAYS = "part_ways", _("Part ways and refer")
+
+    OPEN_STATUSES = (Status.OPEN, Status.IN_REVIEW)
+
+    engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="flags")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    severity = models.CharField(_("severity"), max_length=6, choices=Severity.choices)
+    source = models.CharField(_("source"), max_length=6, choices=Source.choices, default=Source.RULE)
+    # What an automatic flag is about, e.g. "meeting:42" or "checkpoint:7"; empty when it is
+    # about the engagement as a whole. Part of the "once per subject while open" rule.
+    subject = models.CharField(_("subject"), max_length=40, blank=True)
+    details = models.TextField(_("details"), blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    raised_by = models.ForeignKey(USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    decision = models.CharField(_("decision"), max_length=15, choices=Decision.choices, blank=True)
+    decision_note = models.TextField(_("decision note"), blank=True)
+    decided_by = models.ForeignKey(USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("flag")
+        verbose_name_plural = _("flags")
+        indexes = [
+            models.Index(fields=["engagement", "status"], name="flag_engagement_status_idx"),
+            models.Index(fields=["status", "severity"], name="flag_status_severity_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["engagement", "kind", "subject"],
+                condition=Q(source="rule", status__in=["open", "in_review"]),
+                name="flag_one_open_rule_flag_per_subject",
+            ),
+            models.CheckConstraint(
+                condition=Q(source="rule") | Q(raised_by__isnull=False), name="flag_person_flag_has_author"
+            ),
+            models.CheckConstraint(
+                condition=Q(decision="") | Q(decided_by__isnull=False), name="flag_decision_has_author"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["open", "in_review"]) | Q(closed_at__isnull=False),
+                name="flag_closed_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.get_severity_display()}) · {self.engagement.title}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+
+class Reminder(BaseModel):
+    """Every reminder that fell due, and whether it went out. The unique constraints are what
+    make the scan idempotent: a reminder is recorded once, so it is sent at most once."""
+
+    class Kind(models.TextChoices):
+        SHARE_PLAN = "share_plan", _("Share the plan")
+        SHARE_PLAN_FINAL = "share_plan_final", _("Share the plan (last call)")
+        CONFIRM_RECEIPT = "confirm_receipt", _("Confirm receipt")
+        LOG_MEETING = "log_meeting", _("Log the meeting")
+        CHECKPOINT_DUE = "checkpoint_due", _("Checkpoint due")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, null=True, blank=True, related_name="reminders")
+    checkpoint = models.ForeignKey(
+        ExpectationCheckpoint, on_delete=models.CASCADE, null=True, blank=True, related_name="reminders"
+    )
+    recipient = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="reminders")
+    due_at = models.DateTimeField(_("due at"))
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.CharField(_("last error"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-due_at"]
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        indexes = [
+            # The sender's queue: unsent reminders by due time, small whatever the history.
+            models.Index(fields=["due_at"], condition=Q(sent_at__isnull=True), name="reminder_unsent_due_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(meeting__isnull=False, checkpoint__isnull=True)
+                | Q(meeting__isnull=True, checkpoint__isnull=False),
+                name="reminder_has_one_subject",
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "meeting", "recipient", "due_at"],
+                condition=Q(meeting__isnull=False),
+                name="reminder_unique_per_meeting",
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "checkpoint", "recipient", "due_at"],
+                condition=Q(checkpoint__isnull=False),
+                name="reminder_unique_per_checkpoint",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} → {self.recipient} at {self.due_at:%Y-%m-%d %H:%M}"
