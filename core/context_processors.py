@@ -9,8 +9,7 @@ def navigation(request):
     return {
         "nav": {
             "engagements": roles.is_advisor(user),
-            "is_manager": roles.is_manager(user),
-            "community": roles.is_community_member(user) or roles.is_advisor(user),
+            "community": roles.is_community_member(user),
             "admin": user.is_staff,
         }
     }

@@ -175,4 +175,6 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
+    # Django adds handlers of its own to "django"; send its records through ours once.
+    "loggers": {"django": {"handlers": ["console"], "level": "INFO", "propagate": False}},
 }

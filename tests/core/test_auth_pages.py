@@ -57,11 +57,16 @@ def test_password_reset_mails_a_link_that_works(client):
     assert user.check_password("n3w-Passphrase!")
 
 
-def test_navigation_differs_per_role(client, manager, consultant_a):
-    client.force_login(manager)
-    assert "Review queue" in client.get(reverse("engagements:list")).content.decode()
+def test_navigation_differs_per_role(client, consultant_a, community_member, staff):
     client.force_login(consultant_a)
-    assert "Review queue" not in client.get(reverse("engagements:list")).content.decode()
+    page = client.get(reverse("engagements:list")).content.decode()
+    assert 'href="/engagements/"' in page and 'href="/admin/"' not in page
+    client.force_login(community_member)
+    page = client.get(reverse("home")).content.decode()
+    assert 'href="/engagements/"' not in page and "Case studies" in page
+    client.force_login(staff)
+    page = client.get(reverse("engagements:list")).content.decode()
+    assert 'href="/admin/"' in page
 
 
 def test_language_switch_shows_dutch(client, consultant_a):
