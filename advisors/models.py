@@ -1,3 +1,5 @@
+import secrets
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -9,6 +11,10 @@ from core.models import BaseModel
 class Language(models.TextChoices):
     DUTCH = "nl", _("Dutch")
     ENGLISH = "en", _("English")
+
+
+def new_calendar_token() -> str:
+    return secrets.token_urlsafe(32)
 
 
 class Team(BaseModel):
@@ -53,6 +59,8 @@ class AdvisorProfile(BaseModel):
         help_text=_("How long before a plan discussion the first share-the-plan reminder comes."),
     )
     language = models.CharField(_("language"), max_length=2, choices=Language.choices, default=Language.DUTCH)
+    # The secret in the advisor's private calendar feed URL; resetting it revokes old URLs.
+    calendar_token = models.CharField(max_length=43, unique=True, default=new_calendar_token, editable=False)
 
     class Meta:
         ordering = ["user__username"]

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from core import views as core_views
+from engagements.views import client_link, week
 
 admin.site.site_header = "Rapport administration"
 admin.site.site_title = "Rapport admin"
@@ -13,5 +14,9 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("engagements/", include("engagements.urls")),
+    # No login: the signed token is the key, and it opens this one plan only.
+    path("p/<str:token>/", client_link.client_plan, name="client_plan"),
+    path("p/<str:token>/file/", client_link.client_plan_file, name="client_plan_file"),
+    path("calendar/<str:token>.ics", week.calendar_feed, name="calendar_feed"),
     path(getattr(settings, "ADMIN_URL", "admin/"), admin.site.urls),
 ]

@@ -28,7 +28,7 @@ def home(request):
     """Send each role to where its day starts."""
     user = request.user
     if roles.is_advisor(user):
-        return redirect("engagements:list")
+        return redirect("engagements:my_week")
     if user.is_staff:
         return redirect("admin:index")
     return render(request, "core/home_member.html")

@@ -45,6 +45,9 @@ class Client(BaseModel):
     size = models.CharField(_("size"), max_length=10, choices=Size.choices, blank=True)
     fit = models.CharField(_("fit"), max_length=10, choices=Fit.choices, default=Fit.GOOD)
     notes = models.TextField(_("notes"), blank=True)
+    created_by = models.ForeignKey(
+        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
 
     class Meta:
         ordering = ["name"]
@@ -235,6 +238,8 @@ class PlanShare(BaseModel):
     shared_at = models.DateTimeField(_("shared at"))
     shared_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     opened_at = models.DateTimeField(_("first opened at"), null=True, blank=True)
+    # Set by the task that sends the e-mail, so a retried task never mails twice.
+    emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-shared_at"]
@@ -249,6 +254,28 @@ class PlanShare(BaseModel):
 
 
 MEETING_MAX_MINUTES = 12 * 60
+
+
+class PlanAnswer(BaseModel):
+    """One answer of a client contact through the plan link. Answering again adds a row (the
+    history); the plan and its checkpoint show the latest."""
+
+    plan = models.ForeignKey(DraftPlan, on_delete=models.CASCADE, related_name="answers")
+    share = models.ForeignKey(PlanShare, on_delete=models.CASCADE, related_name="answers")
+    received = models.BooleanField(_("received the plan"))
+    matches_expectations = models.CharField(
+        _("matches expectations"), max_length=6, choices=DraftPlan.Answer.choices
+    )
+    adjustments = models.TextField(_("where to adjust"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("plan answer")
+        verbose_name_plural = _("plan answers")
+        indexes = [models.Index(fields=["plan", "created_at"], name="plananswer_plan_created_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.share.contact.name}: {self.get_matches_expectations_display()}"
 
 
 class Meeting(BaseModel):
@@ -303,6 +330,9 @@ class Meeting(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.get_purpose_display()} · {self.engagement.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("engagements:meeting", args=[self.pk])
 
     @property
     def ends_at(self):

@@ -7,6 +7,10 @@ decides access to engagement data.
 - managers: every engagement led by an advisor of their team (and their own, as above);
 - community members (and anyone without an advisor role): none;
 - superusers: all (they run the Django admin anyway).
+
+Plans, meetings and checkpoints follow their engagement. Clients are visible to an advisor
+who may see one of the client's engagements, or who created the client (a new client has
+no engagement yet); a manager also sees the clients their team created.
 """
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -15,7 +19,7 @@ from django.http import Http404
 
 from advisors import roles
 
-from .models import Engagement
+from .models import Client, ClientContact, DraftPlan, Engagement, ExpectationCheckpoint, Meeting
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -67,3 +71,55 @@ def get_engagement_for_user(user: User, pk: int, *, write: bool = False) -> Enga
     if write and not can_change_engagement(user, engagement):
         raise Http404("No engagement found.")
     return engagement
+
+
+def _get_or_404(queryset, pk):
+    try:
+        return queryset.get(pk=pk)
+    except queryset.model.DoesNotExist:
+        raise Http404("Not found.") from None
+
+
+def get_plan_for_user(user: User, pk: int) -> DraftPlan:
+    return _get_or_404(
+        DraftPlan.objects.filter(engagement__in=engagements_visible_to(user)).select_related("engagement__client"), pk
+    )
+
+
+def get_meeting_for_user(user: User, pk: int) -> Meeting:
+    return _get_or_404(
+        Meeting.objects.filter(engagement__in=engagements_visible_to(user)).select_related(
+            "engagement__client", "engagement__lead", "plan"
+        ),
+        pk,
+    )
+
+
+def get_checkpoint_for_user(user: User, pk: int) -> ExpectationCheckpoint:
+    return _get_or_404(
+        ExpectationCheckpoint.objects.filter(engagement__in=engagements_visible_to(user)).select_related(
+            "engagement__client"
+        ),
+        pk,
+    )
+
+
+def clients_visible_to(user: User) -> QuerySet[Client]:
+    condition = _visibility_filter(user)
+    if condition is None:
+        return Client.objects.none()
+    if user.is_superuser:
+        return Client.objects.all()
+    by_creator = Q(created_by=user)
+    team_id = _team_id(user) if roles.is_manager(user) else None
+    if team_id is not None:
+        by_creator |= Q(created_by__advisor_profile__team_id=team_id)
+    return Client.objects.filter(Q(pk__in=engagements_visible_to(user).values("client_id")) | by_creator)
+
+
+def get_client_for_user(user: User, pk: int) -> Client:
+    return _get_or_404(clients_visible_to(user), pk)
+
+
+def get_contact_for_user(user: User, pk: int) -> ClientContact:
+    return _get_or_404(ClientContact.objects.filter(client__in=clients_visible_to(user)).select_related("client"), pk)

@@ -1,11 +1,159 @@
-"""Reads of the engagement domain."""
+"""Reads of the engagement domain: each page's data in a fixed number of queries."""
 
-from django.db.models import QuerySet
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
 
-from .models import Engagement
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import (
+    ClientContact,
+    Complaint,
+    Engagement,
+    ExpectationCheckpoint,
+    Flag,
+    Meeting,
+    MeetingLog,
+    PlanAnswer,
+    PlanShare,
+)
 from .policy import engagements_visible_to
 
 
 def engagement_list_for_user(*, user) -> QuerySet[Engagement]:
     """The engagements a user may see, with what a list row shows, in one query."""
     return engagements_visible_to(user).select_related("client", "lead").order_by("-updated_at")
+
+
+def contacts_for_sharing(*, plan) -> QuerySet[ClientContact]:
+    """Whom a plan can go to: the client's contacts who are still there."""
+    return ClientContact.objects.filter(client_id=plan.engagement.client_id, left_on__isnull=True)
+
+
+# --- the timeline ------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class TimelineEvent:
+    at: datetime
+    kind: str  # plan, share, answer, meeting, log, checkpoint, complaint, flag, engagement
+    title: str
+    detail: str = ""
+
+
+def _day_start(day) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
+
+
+def engagement_timeline(*, engagement: Engagement) -> list[TimelineEvent]:
+    """Everything that happened in an engagement, newest first (one query per kind of event)."""
+    events = [TimelineEvent(engagement.created_at, "engagement", _("Engagement opened"), engagement.title)]
+    for plan in engagement.plans.all():
+        events.append(TimelineEvent(plan.created_at, "plan", _("Plan v%(v)s uploaded") % {"v": plan.version},
+                                    plan.title))
+    for share in PlanShare.objects.filter(plan__engagement=engagement).select_related("plan", "contact"):
+        events.append(TimelineEvent(share.shared_at, "share", _("Plan v%(v)s shared with %(name)s")
+                                    % {"v": share.plan.version, "name": share.contact.name}))
+    for answer in PlanAnswer.objects.filter(plan__engagement=engagement).select_related("plan", "share__contact"):
+        events.append(TimelineEvent(
+            answer.created_at, "answer",
+            _("%(name)s answered on plan v%(v)s: %(answer)s") % {
+                "name": answer.share.contact.name, "v": answer.plan.version,
+                "answer": answer.get_matches_expectations_display()},
+            answer.adjustments))
+    for meeting in engagement.meetings.all():
+        events.append(TimelineEvent(meeting.starts_at, "meeting", _("%(purpose)s meeting (%(status)s)") % {
+            "purpose": meeting.get_purpose_display(), "status": meeting.get_status_display().lower()},
+            meeting.location))
+    for log in MeetingLog.objects.filter(meeting__engagement=engagement).select_related("meeting"):
+        events.append(TimelineEvent(log.created_at, "log", _("Meeting logged: satisfaction %(s)s/5") % {
+            "s": log.satisfaction}, log.summary))
+    for checkpoint in engagement.checkpoints.all():
+        events.append(TimelineEvent(checkpoint.created_at, "checkpoint", _("Checkpoint set: %(topic)s") % {
+            "topic": checkpoint.get_topic_display()}, checkpoint.question))
+        if checkpoint.answered_at:
+            events.append(TimelineEvent(checkpoint.answered_at, "checkpoint", _("Checkpoint %(status)s via %(via)s")
+                                        % {"status": checkpoint.get_status_display().lower(),
+                                           "via": checkpoint.get_recorded_via_display().lower()},
+                                        checkpoint.client_answer))
+    for complaint in Complaint.objects.filter(engagement=engagement):
+        events.append(TimelineEvent(_day_start(complaint.received_on), "complaint", _("Complaint: %(c)s") % {
+            "c": complaint.get_category_display()}, complaint.description))
+    for flag in engagement.flags.all():
+        events.append(TimelineEvent(flag.created_at, "flag", _("Flag raised: %(kind)s (%(sev)s)") % {
+            "kind": flag.get_kind_display(), "sev": flag.get_severity_display().lower()}, flag.details))
+        if flag.closed_at:
+            events.append(TimelineEvent(flag.closed_at, "flag", _("Flag %(status)s: %(kind)s") % {
+                "status": flag.get_status_display().lower(), "kind": flag.get_kind_display()}, flag.decision_note))
+    return sorted(events, key=lambda e: e.at, reverse=True)
+
+
+# --- "My week" ----------------------------------------------------------------------------------
+def meetings_of_advisor(user) -> QuerySet[Meeting]:
+    """Meetings of engagements the user leads or belongs to, or that the user attends."""
+    member_of = Engagement.members.through.objects.filter(user=user).values("engagement")
+    attends = Meeting.advisor_attendees.through.objects.filter(user=user).values("meeting")
+    return Meeting.objects.filter(
+        Q(engagement__lead=user) | Q(engagement__in=member_of) | Q(pk__in=attends)
+    ).select_related("engagement__client", "plan")
+
+
+@dataclass(frozen=True)
+class Readiness:
+    meeting: Meeting
+    plan_shared: bool
+    hours_shared_ahead: int | None
+    acknowledged: bool
+    answer: str
+    open_checkpoints: int
+
+    @property
+    def needs_plan(self) -> bool:
+        return self.meeting.purpose == Meeting.Purpose.PLAN_DISCUSSION
+
+    @property
+    def ready(self) -> bool:
+        if self.needs_plan and not (self.plan_shared and self.acknowledged):
+            return False
+        return self.open_checkpoints == 0 and self.answer in ("", "yes")
+
+
+def my_week(*, user, now: datetime | None = None) -> dict:
+    now = now or timezone.now()
+    open_checkpoints = (
+        ExpectationCheckpoint.objects.filter(engagement=OuterRef("engagement"), status="open")
+        .values("engagement").annotate(n=Count("pk")).values("n")
+    )
+    upcoming = (
+        meetings_of_advisor(user)
+        .filter(status=Meeting.Status.SCHEDULED, starts_at__gte=now, starts_at__lt=now + timedelta(days=7))
+        .annotate(open_checkpoints=Coalesce(Subquery(open_checkpoints), Value(0)))
+        .order_by("starts_at")
+    )
+    readiness = []
+    for meeting in upcoming:
+        plan = meeting.plan
+        shared_at = plan.shared_at if plan else None
+        readiness.append(Readiness(
+            meeting=meeting,
+            plan_shared=shared_at is not None,
+            hours_shared_ahead=int((meeting.starts_at - shared_at).total_seconds() // 3600) if shared_at else None,
+            acknowledged=bool(plan and plan.acknowledged_at),
+            answer=plan.matches_expectations if plan else "",
+            open_checkpoints=meeting.open_checkpoints,
+        ))
+    waiting_for_log = (
+        meetings_of_advisor(user)
+        .filter(status__in=[Meeting.Status.SCHEDULED, Meeting.Status.HELD], starts_at__lt=now, log__isnull=True)
+        .order_by("starts_at")
+    )
+    waiting_for_log = [m for m in waiting_for_log if m.ends_at <= now]
+    member_of = Engagement.members.through.objects.filter(user=user).values("engagement")
+    flags = (
+        Flag.objects.filter(status__in=Flag.OPEN_STATUSES)
+        .filter(Q(engagement__lead=user) | Q(engagement__in=member_of))
+        .select_related("engagement")
+        .order_by("-created_at")
+    )
+    return {"readiness": readiness, "waiting_for_log": waiting_for_log, "flags": list(flags)}
+

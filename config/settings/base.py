@@ -27,6 +27,12 @@ ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 SITE_NAME = "Rapport"
+# Absolute links in e-mails (the client's plan link, reminders) start with this.
+SITE_URL = env("DJANGO_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
+# Draft plans: what may be uploaded, and how long a client's link works.
+PLAN_UPLOAD_MAX_MB = env.int("RAPPORT_PLAN_UPLOAD_MAX_MB", default=20)
+PLAN_LINK_MAX_AGE_DAYS = env.int("RAPPORT_PLAN_LINK_MAX_AGE_DAYS", default=30)
 
 DJANGO_APPS = [
     "django.contrib.auth",
@@ -108,6 +114,9 @@ USE_I18N = True
 USE_TZ = True
 
 # --- Static and uploaded files -------------------------------------------------------------
+# Uploads above this go to a temporary file instead of memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]

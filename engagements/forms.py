@@ -1,0 +1,298 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Div, Fieldset, Layout
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from advisors import roles
+
+from .models import (
+    Client,
+    ClientContact,
+    Complaint,
+    DraftPlan,
+    Engagement,
+    ExpectationCheckpoint,
+    Meeting,
+    MeetingLog,
+)
+from .validators import validate_plan_file
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+def advisors_queryset():
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name__in=[roles.CONSULTANT, roles.MANAGER])
+        .distinct()
+        .order_by("first_name", "last_name")
+    )
+
+
+class AdvisorChoiceMixin:
+    def label_from_instance(self, user):
+        return user.get_full_name() or user.get_username()
+
+
+class AdvisorChoiceField(AdvisorChoiceMixin, forms.ModelChoiceField):
+    pass
+
+
+class AdvisorMultipleChoiceField(AdvisorChoiceMixin, forms.ModelMultipleChoiceField):
+    pass
+
+
+class CrispyMixin:
+    """Forms render with crispy's Bootstrap 5 pack; templates supply <form> and buttons."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper(self)
+        self.helper.form_tag = False
+
+
+# --- engagements -----------------------------------------------------------------------------
+class EngagementForm(CrispyMixin, forms.ModelForm):
+    lead = AdvisorChoiceField(queryset=advisors_queryset(), label=_("Lead advisor"))
+    members = AdvisorMultipleChoiceField(queryset=advisors_queryset(), required=False, label=_("Members"),
+                                         widget=forms.CheckboxSelectMultiple)
+
+    class Meta:
+        model = Engagement
+        fields = ["client", "title", "lead", "members", "stage", "budget", "starts_on", "ends_on",
+                  "stated_request", "underlying_need", "desired_outcomes", "advisor_role", "boundaries"]
+        widgets = {
+            "starts_on": DATE, "ends_on": DATE,
+            "stated_request": forms.Textarea(attrs={"rows": 3}),
+            "underlying_need": forms.Textarea(attrs={"rows": 3}),
+            "desired_outcomes": forms.Textarea(attrs={"rows": 3}),
+            "boundaries": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, clients, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["client"].queryset = clients
+        self.fields["lead"].queryset = advisors_queryset()
+        self.fields["members"].queryset = advisors_queryset()
+        self.helper.layout = Layout(
+            Fieldset(_("Engagement"), "client", "title", Div(Div("lead", css_class="col-md-6"),
+                     Div("stage", css_class="col-md-6"), css_class="row"), "members",
+                     Div(Div("budget", css_class="col-md-4"), Div("starts_on", css_class="col-md-4"),
+                         Div("ends_on", css_class="col-md-4"), css_class="row")),
+            Fieldset(_("Intake"), "stated_request", "underlying_need", "desired_outcomes", "advisor_role",
+                     "boundaries", css_class="intake-fields"),
+        )
+
+    def clean(self):
+        data = super().clean()
+        starts, ends = data.get("starts_on"), data.get("ends_on")
+        if starts and ends and ends < starts:
+            self.add_error("ends_on", _("The end date comes before the start date."))
+        return data
+
+
+# --- clients -----------------------------------------------------------------------------------
+class ClientForm(CrispyMixin, forms.ModelForm):
+    class Meta:
+        model = Client
+        fields = ["name", "sector", "size", "fit", "notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+
+
+class ContactForm(CrispyMixin, forms.ModelForm):
+    class Meta:
+        model = ClientContact
+        fields = ["name", "role", "email", "language", "is_decision_maker"]
+
+    def __init__(self, *args, client, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.client = client
+
+    def clean_email(self):
+        email = self.cleaned_data["email"]
+        others = ClientContact.objects.filter(client=self.client, email__iexact=email).exclude(pk=self.instance.pk)
+        if others.exists():
+            raise forms.ValidationError(_("This client already has a contact with this e-mail address."))
+        return email
+
+
+class ContactLeftForm(CrispyMixin, forms.Form):
+    left_on = forms.DateField(label=_("Left on"), widget=DATE)
+    replaced_by = forms.ModelChoiceField(queryset=ClientContact.objects.none(), required=False,
+                                         label=_("Replaced by"))
+
+    def __init__(self, *args, contact, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["replaced_by"].queryset = ClientContact.objects.filter(
+            client_id=contact.client_id, left_on__isnull=True
+        ).exclude(pk=contact.pk)
+
+    def clean_left_on(self):
+        left_on = self.cleaned_data["left_on"]
+        if left_on > timezone.localdate():
+            raise forms.ValidationError(_("Record a departure once it happened; this date is in the future."))
+        return left_on
+
+
+class ComplaintForm(CrispyMixin, forms.ModelForm):
+    class Meta:
+        model = Complaint
+        fields = ["category", "received_on", "engagement", "description"]
+        widgets = {"received_on": DATE, "description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, engagements, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["engagement"].queryset = engagements
+        self.fields["engagement"].error_messages["invalid_choice"] = _("Choose an engagement of this client.")
+        self.fields["received_on"].initial = timezone.localdate()
+
+    def clean_received_on(self):
+        received_on = self.cleaned_data["received_on"]
+        if received_on > timezone.localdate():
+            raise forms.ValidationError(_("This date is in the future."))
+        return received_on
+
+
+# --- plans ---------------------------------------------------------------------------------------
+class PlanUploadForm(CrispyMixin, forms.ModelForm):
+    file = forms.FileField(label=_("File (PDF, DOCX or ODT)"), required=False, validators=[validate_plan_file],
+                           widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.docx,.odt"}))
+
+    class Meta:
+        model = DraftPlan
+        fields = ["title", "summary", "budget", "file"]
+        widgets = {"summary": forms.Textarea(attrs={"rows": 4})}
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("file") and not data.get("summary") and not self.errors.get("file"):
+            raise forms.ValidationError(_("Give the plan a file, a summary, or both."))
+        return data
+
+
+class PlanShareForm(CrispyMixin, forms.Form):
+    contacts = forms.ModelMultipleChoiceField(
+        queryset=ClientContact.objects.none(), widget=forms.CheckboxSelectMultiple, label=_("Send to"),
+        error_messages={"invalid_choice": _("Choose contacts of this client who are still there.")},
+    )
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["contacts"].queryset = ClientContact.objects.filter(
+            client_id=plan.engagement.client_id, left_on__isnull=True
+        )
+        self.fields["contacts"].label_from_instance = lambda c: f"{c.name} · {c.email} ({c.get_language_display()})"
+
+
+class ClientAnswerForm(forms.Form):
+    """The client's three questions, behind the signed link."""
+
+    received = forms.TypedChoiceField(
+        label=_("Did you receive the plan?"), choices=[("yes", _("Yes")), ("no", _("No"))],
+        coerce=lambda v: v == "yes", widget=forms.RadioSelect, initial="yes",
+    )
+    matches_expectations = forms.ChoiceField(
+        label=_("Does it match what you expected?"), choices=DraftPlan.Answer.choices, widget=forms.RadioSelect
+    )
+    adjustments = forms.CharField(label=_("Where should we adjust it?"), required=False,
+                                  widget=forms.Textarea(attrs={"rows": 4}), max_length=5000)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper(self)
+        self.helper.form_tag = False
+
+    def clean(self):
+        data = super().clean()
+        answer = data.get("matches_expectations")
+        if answer in (DraftPlan.Answer.PARTLY, DraftPlan.Answer.NO) and not data.get("adjustments", "").strip():
+            self.add_error("adjustments", _("Tell us where the plan should change, so we can adjust it."))
+        return data
+
+
+# --- meetings ------------------------------------------------------------------------------------
+class MeetingForm(CrispyMixin, forms.ModelForm):
+    advisor_attendees = AdvisorMultipleChoiceField(queryset=advisors_queryset(), required=False,
+                                                   widget=forms.CheckboxSelectMultiple, label=_("Advisors"))
+
+    class Meta:
+        model = Meeting
+        fields = ["purpose", "starts_at", "duration_minutes", "location", "plan", "contact_attendees",
+                  "advisor_attendees"]
+        widgets = {"starts_at": DATETIME, "contact_attendees": forms.CheckboxSelectMultiple}
+        labels = {"contact_attendees": _("Client contacts")}
+
+    def __init__(self, *args, engagement, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["duration_minutes"].min_value = 1
+        self.fields["duration_minutes"].widget.attrs["min"] = 1
+        self.fields["plan"].queryset = engagement.plans.all()
+        self.fields["plan"].error_messages["invalid_choice"] = _("Choose a plan of this engagement.")
+        self.fields["contact_attendees"].queryset = engagement.client.contacts.filter(left_on__isnull=True)
+        self.fields["contact_attendees"].error_messages["invalid_choice"] = _(
+            "Choose contacts of this engagement's client only."
+        )
+        self.fields["advisor_attendees"].queryset = advisors_queryset()
+        if not self.instance.pk:
+            self.fields["advisor_attendees"].initial = [engagement.lead_id]
+
+    def clean_starts_at(self):
+        starts_at = self.cleaned_data["starts_at"]
+        moved = not self.instance.pk or starts_at != self.instance.starts_at
+        if moved and starts_at <= timezone.now():
+            raise forms.ValidationError(_("This moment has passed; schedule the meeting in the future."))
+        return starts_at
+
+    def clean_duration_minutes(self):
+        minutes = self.cleaned_data["duration_minutes"]
+        if minutes is None or minutes < 1:
+            raise forms.ValidationError(_("A meeting lasts at least one minute."))
+        return minutes
+
+
+class MeetingLogForm(CrispyMixin, forms.ModelForm):
+    signals = forms.MultipleChoiceField(choices=MeetingLog.Signal.choices, required=False,
+                                        widget=forms.CheckboxSelectMultiple, label=_("Signals noticed"))
+    satisfaction = forms.TypedChoiceField(choices=[(i, str(i)) for i in range(1, 6)], coerce=int,
+                                          widget=forms.RadioSelect, label=_("Client satisfaction (1-5)"))
+
+    class Meta:
+        model = MeetingLog
+        fields = ["summary", "satisfaction", "signals", "longest_monologue_minutes", "checked_in_with_client",
+                  "expectations_confirmed", "next_steps", "lesson_learned"]
+        widgets = {f: forms.Textarea(attrs={"rows": 2}) for f in ["summary", "next_steps", "lesson_learned"]}
+
+
+# --- checkpoints ----------------------------------------------------------------------------------
+class CheckpointForm(CrispyMixin, forms.ModelForm):
+    class Meta:
+        model = ExpectationCheckpoint
+        fields = ["topic", "question", "due_on", "plan", "meeting"]
+        widgets = {"due_on": DATE, "question": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, engagement, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["plan"].queryset = engagement.plans.all()
+        self.fields["meeting"].queryset = engagement.meetings.all()
+
+
+class CheckpointAnswerForm(CrispyMixin, forms.Form):
+    status = forms.ChoiceField(
+        label=_("The client's answer"), widget=forms.RadioSelect,
+        choices=[(ExpectationCheckpoint.Status.CONFIRMED, _("Confirmed")),
+                 (ExpectationCheckpoint.Status.MISALIGNED, _("Misaligned"))],
+    )
+    client_answer = forms.CharField(label=_("What the client said"), widget=forms.Textarea(attrs={"rows": 3}))
+    recorded_via = forms.ChoiceField(
+        label=_("Heard via"),
+        choices=[(ExpectationCheckpoint.RecordedVia.MEETING, _("Meeting")),
+                 (ExpectationCheckpoint.RecordedVia.EMAIL, _("E-mail"))],
+    )
+
+
+class CheckpointWaiveForm(CrispyMixin, forms.Form):
+    reason = forms.CharField(label=_("Why is this checkpoint no longer needed?"),
+                             widget=forms.Textarea(attrs={"rows": 2}))

@@ -1,0 +1,44 @@
+"""Signed links for client contacts, who have no account.
+
+A token names one PlanShare (and its plan) and carries its signing time; it opens that
+plan's answer page and file and nothing else, and stops working after
+PLAN_LINK_MAX_AGE_DAYS. https://docs.djangoproject.com/en/5.2/topics/signing/
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core import signing
+
+from .models import PlanShare
+
+SALT = "rapport.engagements.plan-link"
+
+
+class LinkExpired(Exception):
+    pass
+
+
+class LinkInvalid(Exception):
+    pass
+
+
+def plan_link_token(share: PlanShare) -> str:
+    return signing.dumps({"share": share.pk, "plan": share.plan_id}, salt=SALT)
+
+
+def share_for_token(token: str) -> PlanShare:
+    """The share a token names, or LinkExpired / LinkInvalid (tampered, unknown, mismatched)."""
+    max_age = timedelta(days=settings.PLAN_LINK_MAX_AGE_DAYS)
+    try:
+        payload = signing.loads(token, salt=SALT, max_age=max_age)
+    except signing.SignatureExpired:
+        raise LinkExpired from None
+    except signing.BadSignature:
+        raise LinkInvalid from None
+    try:
+        return PlanShare.objects.select_related("plan__engagement__client", "contact").get(
+            pk=payload["share"], plan_id=payload["plan"]
+        )
+    except (PlanShare.DoesNotExist, KeyError, TypeError):
+        raise LinkInvalid from None

@@ -1,0 +1,38 @@
+"""Writes of the engagement domain, split by sub-domain. Views, admin and tasks call these;
+each one validates, saves atomically, and enqueues follow-up work after the commit."""
+
+from .checkpoints import checkpoint_answer, checkpoint_create, checkpoint_waive
+from .clients import (
+    client_create,
+    client_update,
+    complaint_record,
+    contact_create,
+    contact_mark_left,
+    contact_update,
+)
+from .engagements import engagement_create, engagement_refresh_health, engagement_update
+from .meetings import meeting_cancel, meeting_log_save, meeting_reschedule, meeting_schedule
+from .plans import plan_answer_record, plan_share, plan_share_email_send, plan_upload
+
+__all__ = [
+    "checkpoint_answer",
+    "checkpoint_create",
+    "checkpoint_waive",
+    "client_create",
+    "client_update",
+    "complaint_record",
+    "contact_create",
+    "contact_mark_left",
+    "contact_update",
+    "engagement_create",
+    "engagement_refresh_health",
+    "engagement_update",
+    "meeting_cancel",
+    "meeting_log_save",
+    "meeting_reschedule",
+    "meeting_schedule",
+    "plan_answer_record",
+    "plan_share",
+    "plan_share_email_send",
+    "plan_upload",
+]

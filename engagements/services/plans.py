@@ -1,0 +1,148 @@
+import logging
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import Max
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from ..links import plan_link_token
+from ..models import DraftPlan, Engagement, ExpectationCheckpoint, PlanAnswer, PlanShare
+
+logger = logging.getLogger(__name__)
+
+
+def plan_upload(*, engagement: Engagement, by, title: str, summary: str = "", budget=None, file=None) -> DraftPlan:
+    """Store a new version of the engagement's plan: 1, 2, 3... with no gaps or doubles.
+
+    The engagement row is locked while the next number is taken, so two uploads at once get
+    consecutive numbers (and the unique constraint guards the rest).
+    """
+    with transaction.atomic():
+        Engagement.objects.select_for_update().filter(pk=engagement.pk).first()
+        last = DraftPlan.objects.filter(engagement=engagement).aggregate(last=Max("version"))["last"] or 0
+        plan = DraftPlan(engagement=engagement, version=last + 1, title=title, summary=summary, budget=budget,
+                         created_by=by)
+        if file is not None:
+            plan.file = file
+        plan.full_clean()
+        try:
+            plan.save()
+        except Exception:
+            if plan.file:
+                plan.file.delete(save=False)  # no orphan confidential file
+            raise
+    return plan
+
+
+def plan_share(*, plan: DraftPlan, contacts, by) -> list[PlanShare]:
+    """Share the plan with the chosen contacts: record it and e-mail each a signed link.
+
+    The plan keeps the time it was first shared (what readiness and reminders look at);
+    each contact's share records the latest sending. The e-mails go out after the commit.
+    """
+    from ..tasks import plan_share_email_send as plan_share_email_send_task
+
+    contacts = list(contacts)
+    if not contacts:
+        raise ValidationError({"contacts": _("Choose at least one contact.")})
+    for contact in contacts:
+        if contact.client_id != plan.engagement.client_id:
+            raise ValidationError({"contacts": _("%(name)s is a contact of another client.") % {"name": contact.name}})
+        if contact.left_on is not None:
+            raise ValidationError({"contacts": _("%(name)s has left the client.") % {"name": contact.name}})
+    now = timezone.now()
+    with transaction.atomic():
+        plan = DraftPlan.objects.select_for_update().get(pk=plan.pk)
+        if plan.shared_at is None:
+            plan.shared_at, plan.shared_by = now, by
+            plan.save(update_fields=["shared_at", "shared_by", "updated_at"])
+        shares = []
+        for contact in contacts:
+            share, _created = PlanShare.objects.update_or_create(
+                plan=plan, contact=contact, defaults={"shared_at": now, "shared_by": by, "emailed_at": None}
+            )
+            shares.append(share)
+            transaction.on_commit(lambda pk=share.pk: plan_share_email_send_task.delay(pk))
+    return shares
+
+
+def plan_share_email_send(*, share_id: int) -> bool:
+    """Send one share's e-mail, at most once per sharing: claim it, send, or release it.
+
+    Returns False when there was nothing to send (already sent, or shared anew since).
+    """
+    claimed = PlanShare.objects.filter(pk=share_id, emailed_at=None).update(emailed_at=timezone.now())
+    if not claimed:
+        return False
+    share = PlanShare.objects.select_related("plan__engagement__client", "contact", "shared_by").get(pk=share_id)
+    try:
+        _build_share_email(share).send()
+    except Exception:
+        PlanShare.objects.filter(pk=share_id).update(emailed_at=None)  # let the retry send it
+        raise
+    return True
+
+
+def _build_share_email(share: PlanShare) -> EmailMultiAlternatives:
+    contact, plan = share.contact, share.plan
+    context = {
+        "contact": contact,
+        "plan": plan,
+        "advisor": share.shared_by,
+        "link": settings.SITE_URL + reverse("client_plan", args=[plan_link_token(share)]),
+        "days": settings.PLAN_LINK_MAX_AGE_DAYS,
+    }
+    with translation.override(contact.language):
+        subject = render_to_string("emails/plan_shared_subject.txt", context).strip()
+        text = render_to_string("emails/plan_shared_body.txt", context)
+        html = render_to_string("emails/plan_shared_body.html", context)
+    reply_to = [share.shared_by.email] if share.shared_by.email else []
+    message = EmailMultiAlternatives(subject, text, to=[contact.email], reply_to=reply_to)
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+@transaction.atomic
+def plan_answer_record(*, share: PlanShare, received: bool, matches_expectations: str, adjustments: str = "",
+                       ) -> PlanAnswer:
+    """A contact answered through the link: keep the answer (history), show it on the plan,
+    and settle the plan's expectation checkpoint as recorded "via client link"."""
+    now = timezone.now()
+    plan = DraftPlan.objects.select_for_update().get(pk=share.plan_id)
+    answer = PlanAnswer(plan=plan, share=share, received=received, matches_expectations=matches_expectations,
+                        adjustments=adjustments)
+    answer.full_clean()
+    answer.save()
+
+    if received and plan.acknowledged_at is None:
+        plan.acknowledged_at = now
+    plan.matches_expectations, plan.adjustments, plan.answered_at = matches_expectations, adjustments, now
+    plan.save(update_fields=["acknowledged_at", "matches_expectations", "adjustments", "answered_at", "updated_at"])
+    if share.opened_at is None:
+        PlanShare.objects.filter(pk=share.pk).update(opened_at=now)
+
+    checkpoint = (
+        ExpectationCheckpoint.objects.filter(plan=plan, topic=ExpectationCheckpoint.Topic.PLAN_MATCHES)
+        .exclude(status=ExpectationCheckpoint.Status.WAIVED)
+        .order_by("-created_at")
+        .first()
+    ) or ExpectationCheckpoint(
+        engagement_id=plan.engagement_id, plan=plan, topic=ExpectationCheckpoint.Topic.PLAN_MATCHES,
+        due_on=timezone.localdate(now), question=_("Does the plan match what the client expected?"),
+    )
+    confirmed = matches_expectations == DraftPlan.Answer.YES
+    checkpoint.status = ExpectationCheckpoint.Status.CONFIRMED if confirmed else ExpectationCheckpoint.Status.MISALIGNED
+    checkpoint.client_answer = f"{answer.get_matches_expectations_display()} ({share.contact.name})" + (
+        f": {adjustments}" if adjustments else ""
+    )
+    checkpoint.recorded_via = ExpectationCheckpoint.RecordedVia.CLIENT_LINK
+    checkpoint.answered_at = now
+    checkpoint.full_clean()
+    checkpoint.save()
+    return answer
+

@@ -1,0 +1,36 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import render
+from django.utils.translation import gettext
+
+from core.exceptions import ApplicationError
+
+
+def run_service(request, form, service, **kwargs):
+    """Call a service for a valid form; put its complaints next to the fields, or on top.
+
+    Returns the service's result, or None when it refused (the form then shows why).
+    """
+    try:
+        return service(**kwargs)
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            for field, errors in error.error_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            form.add_error(None, error)
+    except ApplicationError as error:
+        form.add_error(None, error.message)
+    return None
+
+
+def render_form(request, *, form, title, back_url, engagement=None, submit=None, template="engagements/form.html",
+                status=200, **extra):
+    """The one form page: a title, the crispy form, a submit button and a way back."""
+    if form.is_bound and form.errors:
+        status = 400
+        messages.error(request, gettext("Nothing was saved. Please correct the fields marked below."))
+    context = {"form": form, "title": title, "back_url": back_url, "engagement": engagement, "submit": submit,
+               **extra}
+    return render(request, template, context, status=status)
+

@@ -1,0 +1,83 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from advisors import roles
+
+from .. import policy, selectors, services
+from ..filters import EngagementFilter
+from ..forms import EngagementForm
+from ..models import Flag, PlanAnswer
+from ._helpers import render_form, run_service
+
+
+def _require_advisor(user):
+    if not roles.is_advisor(user) and not user.is_superuser:
+        raise Http404
+
+
+@login_required
+def engagement_list(request):
+    """engagements/engagement_list.html: filter, search, sort, 25 a page."""
+    clients = policy.clients_visible_to(request.user)
+    filterset = EngagementFilter(request.GET, queryset=selectors.engagement_list_for_user(user=request.user),
+                                 clients=clients)
+    page = Paginator(filterset.qs, 25).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "engagements/engagement_list.html",
+                  {"filter": filterset, "page": page, "query": query.urlencode()})
+
+
+@login_required
+def engagement_create(request):
+    _require_advisor(request.user)
+    clients = policy.clients_visible_to(request.user)
+    form = EngagementForm(request.POST or None, clients=clients, initial={
+        "lead": request.user.pk, "client": request.GET.get("client")})
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        engagement = run_service(request, form, services.engagement_create, by=request.user, **data)
+        if engagement:
+            messages.success(request, _("Engagement created."))
+            return redirect(engagement)
+    return render_form(request, form=form, title=_("New engagement"), back_url=reverse("engagements:list"))
+
+
+@login_required
+def engagement_edit(request, pk: int):
+    engagement = policy.get_engagement_for_user(request.user, pk, write=True)
+    clients = policy.clients_visible_to(request.user)
+    form = EngagementForm(request.POST or None, instance=engagement, clients=clients)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        if run_service(request, form, services.engagement_update, engagement=engagement, **data):
+            messages.success(request, _("Engagement saved."))
+            return redirect(engagement)
+    return render_form(request, form=form, title=_("Edit engagement"), back_url=engagement.get_absolute_url(),
+                       engagement=engagement)
+
+
+@login_required
+def engagement_detail(request, pk: int):
+    """engagements/engagement_detail.html: intake, plans (with shares and answers), meetings,
+    checkpoints, open flags, and the timeline."""
+    engagement = policy.get_engagement_for_user(request.user, pk)
+    plans = list(engagement.plans.prefetch_related("shares__contact"))
+    context = {
+        "engagement": engagement,
+        "members": engagement.members.all(),
+        "plans": plans,
+        "latest_answers": PlanAnswer.objects.filter(plan__engagement=engagement).select_related(
+            "share__contact", "plan")[:5],
+        "meetings": engagement.meetings.select_related("plan", "log").order_by("-starts_at"),
+        "checkpoints": engagement.checkpoints.select_related("plan"),
+        "open_flags": engagement.flags.filter(status__in=Flag.OPEN_STATUSES),
+        "complaints": engagement.complaints.all(),
+        "timeline": selectors.engagement_timeline(engagement=engagement),
+    }
+    return render(request, "engagements/engagement_detail.html", context)

@@ -1,0 +1,104 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.exceptions import ApplicationError
+
+from .. import policy, services
+from ..calendar import meetings_to_ics
+from ..forms import MeetingForm, MeetingLogForm
+from ..models import MeetingLog
+from ._helpers import render_form, run_service
+
+
+def _meeting_kwargs(data):
+    return {
+        "purpose": data["purpose"], "starts_at": data["starts_at"], "duration_minutes": data["duration_minutes"],
+        "location": data.get("location", ""), "plan": data.get("plan"),
+        "contacts": data.get("contact_attendees") or [], "advisors": data.get("advisor_attendees") or [],
+    }
+
+
+@login_required
+def meeting_create(request, engagement_pk: int):
+    engagement = policy.get_engagement_for_user(request.user, engagement_pk, write=True)
+    latest_plan = engagement.plans.order_by("-version").first()
+    form = MeetingForm(request.POST or None, engagement=engagement, initial={"plan": latest_plan})
+    if request.method == "POST" and form.is_valid():
+        meeting = run_service(request, form, services.meeting_schedule, engagement=engagement,
+                              **_meeting_kwargs(form.cleaned_data))
+        if meeting:
+            messages.success(request, _("Meeting scheduled."))
+            return redirect(meeting)
+    return render_form(request, form=form, title=_("Schedule a meeting"), engagement=engagement,
+                       back_url=engagement.get_absolute_url())
+
+
+@login_required
+def meeting_edit(request, pk: int):
+    meeting = policy.get_meeting_for_user(request.user, pk)
+    form = MeetingForm(request.POST or None, instance=meeting, engagement=meeting.engagement)
+    if request.method == "POST" and form.is_valid():
+        if run_service(request, form, services.meeting_reschedule, meeting=meeting,
+                       **_meeting_kwargs(form.cleaned_data)):
+            messages.success(request, _("Meeting updated."))
+            return redirect(meeting)
+    return render_form(request, form=form, title=_("Change or reschedule the meeting"),
+                       engagement=meeting.engagement, back_url=meeting.get_absolute_url())
+
+
+@login_required
+def meeting_detail(request, pk: int):
+    """engagements/meeting_detail.html: the meeting, its attendees, plan, and log."""
+    meeting = policy.get_meeting_for_user(request.user, pk)
+    return render(request, "engagements/meeting_detail.html", {
+        "meeting": meeting,
+        "engagement": meeting.engagement,
+        "contacts": meeting.contact_attendees.all(),
+        "advisors": meeting.advisor_attendees.all(),
+        "log": MeetingLog.objects.filter(meeting=meeting).first(),
+    })
+
+
+@require_POST
+@login_required
+def meeting_cancel(request, pk: int):
+    meeting = policy.get_meeting_for_user(request.user, pk)
+    try:
+        services.meeting_cancel(meeting=meeting)
+        messages.success(request, _("Meeting cancelled."))
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    return redirect(meeting)
+
+
+@login_required
+def meeting_log(request, pk: int):
+    """The log form; from "My week" it comes and goes by htmx (partial in, row out)."""
+    meeting = policy.get_meeting_for_user(request.user, pk)
+    log = MeetingLog.objects.filter(meeting=meeting).first()
+    form = MeetingLogForm(request.POST or None, instance=log)
+    htmx = request.headers.get("HX-Request") == "true"
+    if request.method == "POST" and form.is_valid():
+        data = {f: form.cleaned_data[f] for f in form.Meta.fields}
+        if run_service(request, form, services.meeting_log_save, meeting=meeting, by=request.user, **data):
+            if htmx:
+                return render(request, "engagements/partials/meeting_logged.html", {"meeting": meeting})
+            messages.success(request, _("Meeting log saved."))
+            return redirect(meeting)
+    if htmx:
+        return render(request, "engagements/partials/meeting_log_form.html",
+                      {"form": form, "meeting": meeting}, status=400 if form.errors else 200)
+    return render_form(request, form=form, title=_("Log the meeting: %(m)s") % {"m": meeting},
+                       engagement=meeting.engagement, back_url=meeting.get_absolute_url())
+
+
+@login_required
+def meeting_ics(request, pk: int):
+    meeting = policy.get_meeting_for_user(request.user, pk)
+    response = HttpResponse(meetings_to_ics([meeting], request=request), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="rapport-meeting-{meeting.pk}.ics"'
+    return response

@@ -1,0 +1,39 @@
+from datetime import timedelta
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+
+from advisors.models import AdvisorProfile
+
+from .. import selectors
+from ..calendar import meetings_to_ics
+from ..models import Meeting
+from .engagements import _require_advisor
+
+
+@login_required
+def my_week(request):
+    """engagements/my_week.html: the next 7 days' meetings with their readiness, meetings
+    waiting for a log, and the user's open flags."""
+    _require_advisor(request.user)
+    profile = AdvisorProfile.objects.filter(user=request.user).first()
+    feed_url = request.build_absolute_uri(reverse("calendar_feed", args=[profile.calendar_token])) if profile else ""
+    return render(request, "engagements/my_week.html", {**selectors.my_week(user=request.user), "feed_url": feed_url})
+
+
+@never_cache
+def calendar_feed(request, token: str):
+    """The advisor's private feed: whoever has the URL sees the titles, so it names no more
+    than the calendar entry does and can be revoked by resetting the token."""
+    profile = AdvisorProfile.objects.filter(calendar_token=token).select_related("user").first()
+    if profile is None or not profile.user.is_active:
+        raise Http404
+    since = timezone.now() - timedelta(days=7)
+    meetings = selectors.meetings_of_advisor(profile.user).filter(starts_at__gte=since).exclude(
+        status=Meeting.Status.CANCELLED, starts_at__lt=timezone.now()).order_by("starts_at")[:500]
+    body = meetings_to_ics(meetings, request=request, name=f"Rapport · {profile}")
+    return HttpResponse(body, content_type="text/calendar; charset=utf-8")
