@@ -166,7 +166,8 @@ class Seeder:
         self.clients_by_key = {}
         for key, (name, sector, size, fit, notes) in self.CLIENTS.items():
             self.clients_by_key[key], _ = Client.objects.update_or_create(
-                name=name, defaults={"sector": sector, "size": size, "fit": fit, "notes": notes}
+                name=name,
+                defaults={"sector": sector, "size": size, "fit": fit, "notes": notes, "created_by": self.manager},
             )
         self.contacts = {}
         for key, name, role, email, language, decides, left_days_ago in self.CONTACTS:

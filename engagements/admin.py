@@ -139,3 +139,12 @@ class ReminderAdmin(admin.ModelAdmin):
     search_fields = ["recipient__username", "recipient__email", "meeting__engagement__title", "last_error"]
     list_select_related = ["recipient"]
     autocomplete_fields = ["meeting", "checkpoint", "recipient"]
+
+
+@admin.register(models.PlanAnswer)
+class PlanAnswerAdmin(admin.ModelAdmin):
+    list_display = ["plan", "share", "received", "matches_expectations", "created_at"]
+    list_filter = ["matches_expectations", "received", "created_at"]
+    search_fields = ["adjustments", "plan__title", "share__contact__name"]
+    list_select_related = ["plan", "share__contact"]
+    autocomplete_fields = ["plan", "share"]

@@ -5,8 +5,11 @@ from icalendar import Calendar, Event
 
 from .models import Meeting
 
-ICS_STATUS = {Meeting.Status.SCHEDULED: "CONFIRMED", Meeting.Status.HELD: "CONFIRMED",
-              Meeting.Status.CANCELLED: "CANCELLED"}
+ICS_STATUS = {
+    Meeting.Status.SCHEDULED: "CONFIRMED",
+    Meeting.Status.HELD: "CONFIRMED",
+    Meeting.Status.CANCELLED: "CANCELLED",
+}
 
 
 def meetings_to_ics(meetings, *, request, name: str = "Rapport") -> bytes:
@@ -22,8 +25,9 @@ def meetings_to_ics(meetings, *, request, name: str = "Rapport") -> bytes:
         event.add("last-modified", meeting.updated_at)
         event.add("dtstart", meeting.starts_at)
         event.add("dtend", meeting.ends_at)
-        event.add("summary", f"{meeting.get_purpose_display()}: {meeting.engagement.title} "
-                             f"({meeting.engagement.client.name})")
+        event.add(
+            "summary", f"{meeting.get_purpose_display()}: {meeting.engagement.title} ({meeting.engagement.client.name})"
+        )
         if meeting.location:
             event.add("location", meeting.location)
         event.add("description", request.build_absolute_uri(meeting.get_absolute_url()))

@@ -15,10 +15,20 @@ class EngagementFilter(django_filters.FilterSet):
     client = django_filters.ModelChoiceFilter(queryset=Client.objects.none(), label=_("Client"))
     lead = django_filters.ModelChoiceFilter(queryset=advisors_queryset(), label=_("Advisor"), method="advisor")
     sort = django_filters.OrderingFilter(
-        fields=[("title", "title"), ("client__name", "client"), ("stage", "stage"), ("health", "health"),
-                ("updated_at", "updated")],
-        field_labels={"title": _("Title"), "client__name": _("Client"), "stage": _("Stage"),
-                      "health": _("Health"), "updated_at": _("Last change")},
+        fields=[
+            ("title", "title"),
+            ("client__name", "client"),
+            ("stage", "stage"),
+            ("health", "health"),
+            ("updated_at", "updated"),
+        ],
+        field_labels={
+            "title": _("Title"),
+            "client__name": _("Client"),
+            "stage": _("Stage"),
+            "health": _("Health"),
+            "updated_at": _("Last change"),
+        },
         label=_("Sort by"),
     )
 
@@ -31,6 +41,9 @@ class EngagementFilter(django_filters.FilterSet):
         self.filters["client"].queryset = clients
         self.filters["lead"].queryset = advisors_queryset()
         self.filters["lead"].field.label_from_instance = lambda u: u.get_full_name() or u.username
+        for field in self.form.fields.values():
+            is_select = hasattr(field, "choices")
+            field.widget.attrs["class"] = "form-select form-select-sm" if is_select else "form-control form-control-sm"
 
     def search(self, queryset, name, value):
         value = value.strip()

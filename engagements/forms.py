@@ -57,15 +57,30 @@ class CrispyMixin:
 # --- engagements -----------------------------------------------------------------------------
 class EngagementForm(CrispyMixin, forms.ModelForm):
     lead = AdvisorChoiceField(queryset=advisors_queryset(), label=_("Lead advisor"))
-    members = AdvisorMultipleChoiceField(queryset=advisors_queryset(), required=False, label=_("Members"),
-                                         widget=forms.CheckboxSelectMultiple)
+    members = AdvisorMultipleChoiceField(
+        queryset=advisors_queryset(), required=False, label=_("Members"), widget=forms.CheckboxSelectMultiple
+    )
 
     class Meta:
         model = Engagement
-        fields = ["client", "title", "lead", "members", "stage", "budget", "starts_on", "ends_on",
-                  "stated_request", "underlying_need", "desired_outcomes", "advisor_role", "boundaries"]
+        fields = [
+            "client",
+            "title",
+            "lead",
+            "members",
+            "stage",
+            "budget",
+            "starts_on",
+            "ends_on",
+            "stated_request",
+            "underlying_need",
+            "desired_outcomes",
+            "advisor_role",
+            "boundaries",
+        ]
         widgets = {
-            "starts_on": DATE, "ends_on": DATE,
+            "starts_on": DATE,
+            "ends_on": DATE,
             "stated_request": forms.Textarea(attrs={"rows": 3}),
             "underlying_need": forms.Textarea(attrs={"rows": 3}),
             "desired_outcomes": forms.Textarea(attrs={"rows": 3}),
@@ -78,12 +93,28 @@ class EngagementForm(CrispyMixin, forms.ModelForm):
         self.fields["lead"].queryset = advisors_queryset()
         self.fields["members"].queryset = advisors_queryset()
         self.helper.layout = Layout(
-            Fieldset(_("Engagement"), "client", "title", Div(Div("lead", css_class="col-md-6"),
-                     Div("stage", css_class="col-md-6"), css_class="row"), "members",
-                     Div(Div("budget", css_class="col-md-4"), Div("starts_on", css_class="col-md-4"),
-                         Div("ends_on", css_class="col-md-4"), css_class="row")),
-            Fieldset(_("Intake"), "stated_request", "underlying_need", "desired_outcomes", "advisor_role",
-                     "boundaries", css_class="intake-fields"),
+            Fieldset(
+                _("Engagement"),
+                "client",
+                "title",
+                Div(Div("lead", css_class="col-md-6"), Div("stage", css_class="col-md-6"), css_class="row"),
+                "members",
+                Div(
+                    Div("budget", css_class="col-md-4"),
+                    Div("starts_on", css_class="col-md-4"),
+                    Div("ends_on", css_class="col-md-4"),
+                    css_class="row",
+                ),
+            ),
+            Fieldset(
+                _("Intake"),
+                "stated_request",
+                "underlying_need",
+                "desired_outcomes",
+                "advisor_role",
+                "boundaries",
+                css_class="intake-fields",
+            ),
         )
 
     def clean(self):
@@ -121,8 +152,7 @@ class ContactForm(CrispyMixin, forms.ModelForm):
 
 class ContactLeftForm(CrispyMixin, forms.Form):
     left_on = forms.DateField(label=_("Left on"), widget=DATE)
-    replaced_by = forms.ModelChoiceField(queryset=ClientContact.objects.none(), required=False,
-                                         label=_("Replaced by"))
+    replaced_by = forms.ModelChoiceField(queryset=ClientContact.objects.none(), required=False, label=_("Replaced by"))
 
     def __init__(self, *args, contact, **kwargs):
         super().__init__(*args, **kwargs)
@@ -158,8 +188,12 @@ class ComplaintForm(CrispyMixin, forms.ModelForm):
 
 # --- plans ---------------------------------------------------------------------------------------
 class PlanUploadForm(CrispyMixin, forms.ModelForm):
-    file = forms.FileField(label=_("File (PDF, DOCX or ODT)"), required=False, validators=[validate_plan_file],
-                           widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.docx,.odt"}))
+    file = forms.FileField(
+        label=_("File (PDF, DOCX or ODT)"),
+        required=False,
+        validators=[validate_plan_file],
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.docx,.odt"}),
+    )
 
     class Meta:
         model = DraftPlan
@@ -175,7 +209,9 @@ class PlanUploadForm(CrispyMixin, forms.ModelForm):
 
 class PlanShareForm(CrispyMixin, forms.Form):
     contacts = forms.ModelMultipleChoiceField(
-        queryset=ClientContact.objects.none(), widget=forms.CheckboxSelectMultiple, label=_("Send to"),
+        queryset=ClientContact.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        label=_("Send to"),
         error_messages={"invalid_choice": _("Choose contacts of this client who are still there.")},
     )
 
@@ -191,14 +227,18 @@ class ClientAnswerForm(forms.Form):
     """The client's three questions, behind the signed link."""
 
     received = forms.TypedChoiceField(
-        label=_("Did you receive the plan?"), choices=[("yes", _("Yes")), ("no", _("No"))],
-        coerce=lambda v: v == "yes", widget=forms.RadioSelect, initial="yes",
+        label=_("Did you receive the plan?"),
+        choices=[("yes", _("Yes")), ("no", _("No"))],
+        coerce=lambda v: v == "yes",
+        widget=forms.RadioSelect,
+        initial="yes",
     )
     matches_expectations = forms.ChoiceField(
         label=_("Does it match what you expected?"), choices=DraftPlan.Answer.choices, widget=forms.RadioSelect
     )
-    adjustments = forms.CharField(label=_("Where should we adjust it?"), required=False,
-                                  widget=forms.Textarea(attrs={"rows": 4}), max_length=5000)
+    adjustments = forms.CharField(
+        label=_("Where should we adjust it?"), required=False, widget=forms.Textarea(attrs={"rows": 4}), max_length=5000
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -215,13 +255,21 @@ class ClientAnswerForm(forms.Form):
 
 # --- meetings ------------------------------------------------------------------------------------
 class MeetingForm(CrispyMixin, forms.ModelForm):
-    advisor_attendees = AdvisorMultipleChoiceField(queryset=advisors_queryset(), required=False,
-                                                   widget=forms.CheckboxSelectMultiple, label=_("Advisors"))
+    advisor_attendees = AdvisorMultipleChoiceField(
+        queryset=advisors_queryset(), required=False, widget=forms.CheckboxSelectMultiple, label=_("Advisors")
+    )
 
     class Meta:
         model = Meeting
-        fields = ["purpose", "starts_at", "duration_minutes", "location", "plan", "contact_attendees",
-                  "advisor_attendees"]
+        fields = [
+            "purpose",
+            "starts_at",
+            "duration_minutes",
+            "location",
+            "plan",
+            "contact_attendees",
+            "advisor_attendees",
+        ]
         widgets = {"starts_at": DATETIME, "contact_attendees": forms.CheckboxSelectMultiple}
         labels = {"contact_attendees": _("Client contacts")}
 
@@ -254,15 +302,31 @@ class MeetingForm(CrispyMixin, forms.ModelForm):
 
 
 class MeetingLogForm(CrispyMixin, forms.ModelForm):
-    signals = forms.MultipleChoiceField(choices=MeetingLog.Signal.choices, required=False,
-                                        widget=forms.CheckboxSelectMultiple, label=_("Signals noticed"))
-    satisfaction = forms.TypedChoiceField(choices=[(i, str(i)) for i in range(1, 6)], coerce=int,
-                                          widget=forms.RadioSelect, label=_("Client satisfaction (1-5)"))
+    signals = forms.MultipleChoiceField(
+        choices=MeetingLog.Signal.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label=_("Signals noticed"),
+    )
+    satisfaction = forms.TypedChoiceField(
+        choices=[(i, str(i)) for i in range(1, 6)],
+        coerce=int,
+        widget=forms.RadioSelect,
+        label=_("Client satisfaction (1-5)"),
+    )
 
     class Meta:
         model = MeetingLog
-        fields = ["summary", "satisfaction", "signals", "longest_monologue_minutes", "checked_in_with_client",
-                  "expectations_confirmed", "next_steps", "lesson_learned"]
+        fields = [
+            "summary",
+            "satisfaction",
+            "signals",
+            "longest_monologue_minutes",
+            "checked_in_with_client",
+            "expectations_confirmed",
+            "next_steps",
+            "lesson_learned",
+        ]
         widgets = {f: forms.Textarea(attrs={"rows": 2}) for f in ["summary", "next_steps", "lesson_learned"]}
 
 
@@ -281,18 +345,24 @@ class CheckpointForm(CrispyMixin, forms.ModelForm):
 
 class CheckpointAnswerForm(CrispyMixin, forms.Form):
     status = forms.ChoiceField(
-        label=_("The client's answer"), widget=forms.RadioSelect,
-        choices=[(ExpectationCheckpoint.Status.CONFIRMED, _("Confirmed")),
-                 (ExpectationCheckpoint.Status.MISALIGNED, _("Misaligned"))],
+        label=_("The client's answer"),
+        widget=forms.RadioSelect,
+        choices=[
+            (ExpectationCheckpoint.Status.CONFIRMED, _("Confirmed")),
+            (ExpectationCheckpoint.Status.MISALIGNED, _("Misaligned")),
+        ],
     )
     client_answer = forms.CharField(label=_("What the client said"), widget=forms.Textarea(attrs={"rows": 3}))
     recorded_via = forms.ChoiceField(
         label=_("Heard via"),
-        choices=[(ExpectationCheckpoint.RecordedVia.MEETING, _("Meeting")),
-                 (ExpectationCheckpoint.RecordedVia.EMAIL, _("E-mail"))],
+        choices=[
+            (ExpectationCheckpoint.RecordedVia.MEETING, _("Meeting")),
+            (ExpectationCheckpoint.RecordedVia.EMAIL, _("E-mail")),
+        ],
     )
 
 
 class CheckpointWaiveForm(CrispyMixin, forms.Form):
-    reason = forms.CharField(label=_("Why is this checkpoint no longer needed?"),
-                             widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=_("Why is this checkpoint no longer needed?"), widget=forms.Textarea(attrs={"rows": 2})
+    )

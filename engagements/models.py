@@ -263,9 +263,7 @@ class PlanAnswer(BaseModel):
     plan = models.ForeignKey(DraftPlan, on_delete=models.CASCADE, related_name="answers")
     share = models.ForeignKey(PlanShare, on_delete=models.CASCADE, related_name="answers")
     received = models.BooleanField(_("received the plan"))
-    matches_expectations = models.CharField(
-        _("matches expectations"), max_length=6, choices=DraftPlan.Answer.choices
-    )
+    matches_expectations = models.CharField(_("matches expectations"), max_length=6, choices=DraftPlan.Answer.choices)
     adjustments = models.TextField(_("where to adjust"), blank=True)
 
     class Meta:
@@ -377,6 +375,11 @@ class MeetingLog(BaseModel):
 
     def __str__(self) -> str:
         return f"Log of {self.meeting}"
+
+    @property
+    def signal_labels(self) -> list[str]:
+        labels = dict(self.Signal.choices)
+        return [str(labels.get(code, code)) for code in self.signals]
 
 
 class ExpectationCheckpoint(BaseModel):

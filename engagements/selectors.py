@@ -49,42 +49,98 @@ def engagement_timeline(*, engagement: Engagement) -> list[TimelineEvent]:
     """Everything that happened in an engagement, newest first (one query per kind of event)."""
     events = [TimelineEvent(engagement.created_at, "engagement", _("Engagement opened"), engagement.title)]
     for plan in engagement.plans.all():
-        events.append(TimelineEvent(plan.created_at, "plan", _("Plan v%(v)s uploaded") % {"v": plan.version},
-                                    plan.title))
+        events.append(
+            TimelineEvent(plan.created_at, "plan", _("Plan v%(v)s uploaded") % {"v": plan.version}, plan.title)
+        )
     for share in PlanShare.objects.filter(plan__engagement=engagement).select_related("plan", "contact"):
-        events.append(TimelineEvent(share.shared_at, "share", _("Plan v%(v)s shared with %(name)s")
-                                    % {"v": share.plan.version, "name": share.contact.name}))
+        events.append(
+            TimelineEvent(
+                share.shared_at,
+                "share",
+                _("Plan v%(v)s shared with %(name)s") % {"v": share.plan.version, "name": share.contact.name},
+            )
+        )
     for answer in PlanAnswer.objects.filter(plan__engagement=engagement).select_related("plan", "share__contact"):
-        events.append(TimelineEvent(
-            answer.created_at, "answer",
-            _("%(name)s answered on plan v%(v)s: %(answer)s") % {
-                "name": answer.share.contact.name, "v": answer.plan.version,
-                "answer": answer.get_matches_expectations_display()},
-            answer.adjustments))
+        events.append(
+            TimelineEvent(
+                answer.created_at,
+                "answer",
+                _("%(name)s answered on plan v%(v)s: %(answer)s")
+                % {
+                    "name": answer.share.contact.name,
+                    "v": answer.plan.version,
+                    "answer": answer.get_matches_expectations_display(),
+                },
+                answer.adjustments,
+            )
+        )
     for meeting in engagement.meetings.all():
-        events.append(TimelineEvent(meeting.starts_at, "meeting", _("%(purpose)s meeting (%(status)s)") % {
-            "purpose": meeting.get_purpose_display(), "status": meeting.get_status_display().lower()},
-            meeting.location))
+        events.append(
+            TimelineEvent(
+                meeting.starts_at,
+                "meeting",
+                _("%(purpose)s meeting (%(status)s)")
+                % {"purpose": meeting.get_purpose_display(), "status": meeting.get_status_display().lower()},
+                meeting.location,
+            )
+        )
     for log in MeetingLog.objects.filter(meeting__engagement=engagement).select_related("meeting"):
-        events.append(TimelineEvent(log.created_at, "log", _("Meeting logged: satisfaction %(s)s/5") % {
-            "s": log.satisfaction}, log.summary))
+        events.append(
+            TimelineEvent(
+                log.created_at, "log", _("Meeting logged: satisfaction %(s)s/5") % {"s": log.satisfaction}, log.summary
+            )
+        )
     for checkpoint in engagement.checkpoints.all():
-        events.append(TimelineEvent(checkpoint.created_at, "checkpoint", _("Checkpoint set: %(topic)s") % {
-            "topic": checkpoint.get_topic_display()}, checkpoint.question))
+        events.append(
+            TimelineEvent(
+                checkpoint.created_at,
+                "checkpoint",
+                _("Checkpoint set: %(topic)s") % {"topic": checkpoint.get_topic_display()},
+                checkpoint.question,
+            )
+        )
         if checkpoint.answered_at:
-            events.append(TimelineEvent(checkpoint.answered_at, "checkpoint", _("Checkpoint %(status)s via %(via)s")
-                                        % {"status": checkpoint.get_status_display().lower(),
-                                           "via": checkpoint.get_recorded_via_display().lower()},
-                                        checkpoint.client_answer))
+            events.append(
+                TimelineEvent(
+                    checkpoint.answered_at,
+                    "checkpoint",
+                    _("Checkpoint %(status)s via %(via)s")
+                    % {
+                        "status": checkpoint.get_status_display().lower(),
+                        "via": checkpoint.get_recorded_via_display().lower(),
+                    },
+                    checkpoint.client_answer,
+                )
+            )
     for complaint in Complaint.objects.filter(engagement=engagement):
-        events.append(TimelineEvent(_day_start(complaint.received_on), "complaint", _("Complaint: %(c)s") % {
-            "c": complaint.get_category_display()}, complaint.description))
+        events.append(
+            TimelineEvent(
+                _day_start(complaint.received_on),
+                "complaint",
+                _("Complaint: %(c)s") % {"c": complaint.get_category_display()},
+                complaint.description,
+            )
+        )
     for flag in engagement.flags.all():
-        events.append(TimelineEvent(flag.created_at, "flag", _("Flag raised: %(kind)s (%(sev)s)") % {
-            "kind": flag.get_kind_display(), "sev": flag.get_severity_display().lower()}, flag.details))
+        events.append(
+            TimelineEvent(
+                flag.created_at,
+                "flag",
+                _("Flag raised: %(kind)s (%(sev)s)")
+                % {"kind": flag.get_kind_display(), "sev": flag.get_severity_display().lower()},
+                flag.details,
+            )
+        )
         if flag.closed_at:
-            events.append(TimelineEvent(flag.closed_at, "flag", _("Flag %(status)s: %(kind)s") % {
-                "status": flag.get_status_display().lower(), "kind": flag.get_kind_display()}, flag.decision_note))
+            events.append(
+                TimelineEvent(
+                    flag.closed_at,
+                    "flag",
+                    _("Flag %(status)s: %(kind)s")
+                    % {"status": flag.get_status_display().lower(), "kind": flag.get_kind_display()},
+                    flag.decision_note,
+                )
+            )
     return sorted(events, key=lambda e: e.at, reverse=True)
 
 
@@ -122,7 +178,9 @@ def my_week(*, user, now: datetime | None = None) -> dict:
     now = now or timezone.now()
     open_checkpoints = (
         ExpectationCheckpoint.objects.filter(engagement=OuterRef("engagement"), status="open")
-        .values("engagement").annotate(n=Count("pk")).values("n")
+        .values("engagement")
+        .annotate(n=Count("pk"))
+        .values("n")
     )
     upcoming = (
         meetings_of_advisor(user)
@@ -134,14 +192,16 @@ def my_week(*, user, now: datetime | None = None) -> dict:
     for meeting in upcoming:
         plan = meeting.plan
         shared_at = plan.shared_at if plan else None
-        readiness.append(Readiness(
-            meeting=meeting,
-            plan_shared=shared_at is not None,
-            hours_shared_ahead=int((meeting.starts_at - shared_at).total_seconds() // 3600) if shared_at else None,
-            acknowledged=bool(plan and plan.acknowledged_at),
-            answer=plan.matches_expectations if plan else "",
-            open_checkpoints=meeting.open_checkpoints,
-        ))
+        readiness.append(
+            Readiness(
+                meeting=meeting,
+                plan_shared=shared_at is not None,
+                hours_shared_ahead=int((meeting.starts_at - shared_at).total_seconds() // 3600) if shared_at else None,
+                acknowledged=bool(plan and plan.acknowledged_at),
+                answer=plan.matches_expectations if plan else "",
+                open_checkpoints=meeting.open_checkpoints,
+            )
+        )
     waiting_for_log = (
         meetings_of_advisor(user)
         .filter(status__in=[Meeting.Status.SCHEDULED, Meeting.Status.HELD], starts_at__lt=now, log__isnull=True)
@@ -156,4 +216,3 @@ def my_week(*, user, now: datetime | None = None) -> dict:
         .order_by("-created_at")
     )
     return {"readiness": readiness, "waiting_for_log": waiting_for_log, "flags": list(flags)}
-

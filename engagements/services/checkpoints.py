@@ -23,8 +23,9 @@ def _open_checkpoint(checkpoint: ExpectationCheckpoint) -> ExpectationCheckpoint
 
 
 @transaction.atomic
-def checkpoint_answer(*, checkpoint: ExpectationCheckpoint, status: str, client_answer: str,
-                      recorded_via: str) -> ExpectationCheckpoint:
+def checkpoint_answer(
+    *, checkpoint: ExpectationCheckpoint, status: str, client_answer: str, recorded_via: str
+) -> ExpectationCheckpoint:
     """Record the client's answer: confirmed or misaligned, and how we heard it."""
     checkpoint = _open_checkpoint(checkpoint)
     checkpoint.status, checkpoint.client_answer, checkpoint.recorded_via = status, client_answer, recorded_via

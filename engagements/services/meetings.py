@@ -25,13 +25,28 @@ def _check_future(starts_at) -> None:
 
 
 @transaction.atomic
-def meeting_schedule(*, engagement: Engagement, starts_at, duration_minutes: int, purpose: str, plan=None,
-                     contacts=(), advisors=(), location: str = "") -> Meeting:
+def meeting_schedule(
+    *,
+    engagement: Engagement,
+    starts_at,
+    duration_minutes: int,
+    purpose: str,
+    plan=None,
+    contacts=(),
+    advisors=(),
+    location: str = "",
+) -> Meeting:
     contacts = list(contacts)
     _check_future(starts_at)
     _check_related(engagement, plan, contacts)
-    meeting = Meeting(engagement=engagement, purpose=purpose, starts_at=starts_at, duration_minutes=duration_minutes,
-                      plan=plan, location=location)
+    meeting = Meeting(
+        engagement=engagement,
+        purpose=purpose,
+        starts_at=starts_at,
+        duration_minutes=duration_minutes,
+        plan=plan,
+        location=location,
+    )
     meeting.full_clean()
     meeting.save()
     meeting.contact_attendees.set(contacts)
@@ -40,8 +55,17 @@ def meeting_schedule(*, engagement: Engagement, starts_at, duration_minutes: int
 
 
 @transaction.atomic
-def meeting_reschedule(*, meeting: Meeting, starts_at, duration_minutes: int, purpose: str, plan=None,
-                       contacts=(), advisors=(), location: str = "") -> Meeting:
+def meeting_reschedule(
+    *,
+    meeting: Meeting,
+    starts_at,
+    duration_minutes: int,
+    purpose: str,
+    plan=None,
+    contacts=(),
+    advisors=(),
+    location: str = "",
+) -> Meeting:
     """Change a scheduled meeting (time, attendees, plan). Reminders follow the new time."""
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.status != Meeting.Status.SCHEDULED:

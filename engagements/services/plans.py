@@ -25,8 +25,9 @@ def plan_upload(*, engagement: Engagement, by, title: str, summary: str = "", bu
     with transaction.atomic():
         Engagement.objects.select_for_update().filter(pk=engagement.pk).first()
         last = DraftPlan.objects.filter(engagement=engagement).aggregate(last=Max("version"))["last"] or 0
-        plan = DraftPlan(engagement=engagement, version=last + 1, title=title, summary=summary, budget=budget,
-                         created_by=by)
+        plan = DraftPlan(
+            engagement=engagement, version=last + 1, title=title, summary=summary, budget=budget, created_by=by
+        )
         if file is not None:
             plan.file = file
         plan.full_clean()
@@ -108,14 +109,20 @@ def _build_share_email(share: PlanShare) -> EmailMultiAlternatives:
 
 
 @transaction.atomic
-def plan_answer_record(*, share: PlanShare, received: bool, matches_expectations: str, adjustments: str = "",
-                       ) -> PlanAnswer:
+def plan_answer_record(
+    *,
+    share: PlanShare,
+    received: bool,
+    matches_expectations: str,
+    adjustments: str = "",
+) -> PlanAnswer:
     """A contact answered through the link: keep the answer (history), show it on the plan,
     and settle the plan's expectation checkpoint as recorded "via client link"."""
     now = timezone.now()
     plan = DraftPlan.objects.select_for_update().get(pk=share.plan_id)
-    answer = PlanAnswer(plan=plan, share=share, received=received, matches_expectations=matches_expectations,
-                        adjustments=adjustments)
+    answer = PlanAnswer(
+        plan=plan, share=share, received=received, matches_expectations=matches_expectations, adjustments=adjustments
+    )
     answer.full_clean()
     answer.save()
 
@@ -132,8 +139,11 @@ def plan_answer_record(*, share: PlanShare, received: bool, matches_expectations
         .order_by("-created_at")
         .first()
     ) or ExpectationCheckpoint(
-        engagement_id=plan.engagement_id, plan=plan, topic=ExpectationCheckpoint.Topic.PLAN_MATCHES,
-        due_on=timezone.localdate(now), question=_("Does the plan match what the client expected?"),
+        engagement_id=plan.engagement_id,
+        plan=plan,
+        topic=ExpectationCheckpoint.Topic.PLAN_MATCHES,
+        due_on=timezone.localdate(now),
+        question=_("Does the plan match what the client expected?"),
     )
     confirmed = matches_expectations == DraftPlan.Answer.YES
     checkpoint.status = ExpectationCheckpoint.Status.CONFIRMED if confirmed else ExpectationCheckpoint.Status.MISALIGNED
@@ -145,4 +155,3 @@ def plan_answer_record(*, share: PlanShare, received: bool, matches_expectations
     checkpoint.full_clean()
     checkpoint.save()
     return answer
-

@@ -24,13 +24,21 @@ def run_service(request, form, service, **kwargs):
     return None
 
 
-def render_form(request, *, form, title, back_url, engagement=None, submit=None, template="engagements/form.html",
-                status=200, **extra):
+def render_form(
+    request,
+    *,
+    form,
+    title,
+    back_url,
+    engagement=None,
+    submit=None,
+    template="engagements/form.html",
+    status=200,
+    **extra,
+):
     """The one form page: a title, the crispy form, a submit button and a way back."""
     if form.is_bound and form.errors:
         status = 400
         messages.error(request, gettext("Nothing was saved. Please correct the fields marked below."))
-    context = {"form": form, "title": title, "back_url": back_url, "engagement": engagement, "submit": submit,
-               **extra}
+    context = {"form": form, "title": title, "back_url": back_url, "engagement": engagement, "submit": submit, **extra}
     return render(request, template, context, status=status)
-

@@ -14,15 +14,22 @@ from ._helpers import render_form, run_service
 @login_required
 def checkpoint_create(request, engagement_pk: int):
     engagement = policy.get_engagement_for_user(request.user, engagement_pk, write=True)
-    form = CheckpointForm(request.POST or None, engagement=engagement,
-                          initial={"due_on": timezone.localdate() + timedelta(days=7)})
+    form = CheckpointForm(
+        request.POST or None, engagement=engagement, initial={"due_on": timezone.localdate() + timedelta(days=7)}
+    )
     if request.method == "POST" and form.is_valid():
-        if run_service(request, form, services.checkpoint_create, engagement=engagement, by=request.user,
-                       **form.cleaned_data):
+        if run_service(
+            request, form, services.checkpoint_create, engagement=engagement, by=request.user, **form.cleaned_data
+        ):
             messages.success(request, _("Checkpoint added."))
             return redirect(engagement)
-    return render_form(request, form=form, title=_("Add an expectation checkpoint"), engagement=engagement,
-                       back_url=engagement.get_absolute_url())
+    return render_form(
+        request,
+        form=form,
+        title=_("Add an expectation checkpoint"),
+        engagement=engagement,
+        back_url=engagement.get_absolute_url(),
+    )
 
 
 @login_required
@@ -33,9 +40,14 @@ def checkpoint_answer(request, pk: int):
         if run_service(request, form, services.checkpoint_answer, checkpoint=checkpoint, **form.cleaned_data):
             messages.success(request, _("The client's answer is recorded."))
             return redirect(checkpoint.engagement)
-    return render_form(request, form=form, title=_("Record the answer: %(topic)s") % {
-        "topic": checkpoint.get_topic_display()}, engagement=checkpoint.engagement,
-        back_url=checkpoint.engagement.get_absolute_url(), checkpoint=checkpoint)
+    return render_form(
+        request,
+        form=form,
+        title=_("Record the answer: %(topic)s") % {"topic": checkpoint.get_topic_display()},
+        engagement=checkpoint.engagement,
+        back_url=checkpoint.engagement.get_absolute_url(),
+        checkpoint=checkpoint,
+    )
 
 
 @login_required
@@ -43,10 +55,16 @@ def checkpoint_waive(request, pk: int):
     checkpoint = policy.get_checkpoint_for_user(request.user, pk)
     form = CheckpointWaiveForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if run_service(request, form, services.checkpoint_waive, checkpoint=checkpoint,
-                       reason=form.cleaned_data["reason"]):
+        if run_service(
+            request, form, services.checkpoint_waive, checkpoint=checkpoint, reason=form.cleaned_data["reason"]
+        ):
             messages.success(request, _("Checkpoint waived."))
             return redirect(checkpoint.engagement)
-    return render_form(request, form=form, title=_("Waive: %(topic)s") % {"topic": checkpoint.get_topic_display()},
-                       engagement=checkpoint.engagement, back_url=checkpoint.engagement.get_absolute_url(),
-                       checkpoint=checkpoint)
+    return render_form(
+        request,
+        form=form,
+        title=_("Waive: %(topic)s") % {"topic": checkpoint.get_topic_display()},
+        engagement=checkpoint.engagement,
+        back_url=checkpoint.engagement.get_absolute_url(),
+        checkpoint=checkpoint,
+    )

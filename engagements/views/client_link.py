@@ -41,10 +41,19 @@ def client_plan(request, token: str):
             messages.success(request, _("Thank you. Your answer has reached your advisor."))
             return redirect("client_plan", token)
         previous = share.answers.first()
-        return render(request, "engagements/client_plan.html", {
-            "share": share, "plan": share.plan, "form": form, "token": token, "previous": previous,
-            "contact_language": share.contact.language,
-        }, status=400 if form.errors else 200)
+        return render(
+            request,
+            "engagements/client_plan.html",
+            {
+                "share": share,
+                "plan": share.plan,
+                "form": form,
+                "token": token,
+                "previous": previous,
+                "contact_language": share.contact.language,
+            },
+            status=400 if form.errors else 200,
+        )
 
 
 @never_cache

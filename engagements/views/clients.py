@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -15,15 +17,20 @@ from .engagements import _require_advisor
 @login_required
 def client_list(request):
     """engagements/client_list.html: the clients the user may see, searchable."""
-    clients = policy.clients_visible_to(request.user).annotate(
-        active_contacts=Count("contacts", filter=Q(contacts__left_on__isnull=True), distinct=True),
-        engagement_count=Count("engagements", distinct=True),
-    ).order_by("name")
+    clients = (
+        policy.clients_visible_to(request.user)
+        .annotate(
+            active_contacts=Count("contacts", filter=Q(contacts__left_on__isnull=True), distinct=True),
+            engagement_count=Count("engagements", distinct=True),
+        )
+        .order_by("name")
+    )
     q = request.GET.get("q", "").strip()
     if q:
         clients = clients.filter(Q(name__icontains=q) | Q(sector__icontains=q))
     page = Paginator(clients, 25).get_page(request.GET.get("page"))
-    return render(request, "engagements/client_list.html", {"page": page, "q": q})
+    query = urlencode({"q": q}) if q else ""
+    return render(request, "engagements/client_list.html", {"page": page, "q": q, "query": query})
 
 
 @login_required
@@ -46,8 +53,12 @@ def client_edit(request, pk: int):
         if run_service(request, form, services.client_update, client=client, **form.cleaned_data):
             messages.success(request, _("Client saved."))
             return redirect("engagements:client", client.pk)
-    return render_form(request, form=form, title=_("Edit %(name)s") % {"name": client.name},
-                       back_url=reverse("engagements:client", args=[client.pk]))
+    return render_form(
+        request,
+        form=form,
+        title=_("Edit %(name)s") % {"name": client.name},
+        back_url=reverse("engagements:client", args=[client.pk]),
+    )
 
 
 @login_required
@@ -71,8 +82,12 @@ def contact_create(request, client_pk: int):
         if run_service(request, form, services.contact_create, client=client, **form.cleaned_data):
             messages.success(request, _("Contact added."))
             return redirect("engagements:client", client.pk)
-    return render_form(request, form=form, title=_("New contact at %(name)s") % {"name": client.name},
-                       back_url=reverse("engagements:client", args=[client.pk]))
+    return render_form(
+        request,
+        form=form,
+        title=_("New contact at %(name)s") % {"name": client.name},
+        back_url=reverse("engagements:client", args=[client.pk]),
+    )
 
 
 @login_required
@@ -83,33 +98,48 @@ def contact_edit(request, pk: int):
         if run_service(request, form, services.contact_update, contact=contact, **form.cleaned_data):
             messages.success(request, _("Contact saved."))
             return redirect("engagements:client", contact.client_id)
-    return render_form(request, form=form, title=_("Edit %(name)s") % {"name": contact.name},
-                       back_url=reverse("engagements:client", args=[contact.client_id]))
+    return render_form(
+        request,
+        form=form,
+        title=_("Edit %(name)s") % {"name": contact.name},
+        back_url=reverse("engagements:client", args=[contact.client_id]),
+    )
 
 
 @login_required
 def contact_left(request, pk: int):
     contact = policy.get_contact_for_user(request.user, pk)
-    form = ContactLeftForm(request.POST or None, contact=contact,
-                           initial={"left_on": contact.left_on, "replaced_by": contact.replaced_by_id})
+    form = ContactLeftForm(
+        request.POST or None,
+        contact=contact,
+        initial={"left_on": contact.left_on, "replaced_by": contact.replaced_by_id},
+    )
     if request.method == "POST" and form.is_valid():
         if run_service(request, form, services.contact_mark_left, contact=contact, **form.cleaned_data):
             messages.success(request, _("%(name)s is marked as having left.") % {"name": contact.name})
             return redirect("engagements:client", contact.client_id)
-    return render_form(request, form=form, title=_("%(name)s left the client") % {"name": contact.name},
-                       back_url=reverse("engagements:client", args=[contact.client_id]))
+    return render_form(
+        request,
+        form=form,
+        title=_("%(name)s left the client") % {"name": contact.name},
+        back_url=reverse("engagements:client", args=[contact.client_id]),
+    )
 
 
 @login_required
 def complaint_create(request, client_pk: int):
     client = policy.get_client_for_user(request.user, client_pk)
     engagements = policy.engagements_visible_to(request.user).filter(client=client)
-    form = ComplaintForm(request.POST or None, engagements=engagements,
-                         initial={"engagement": request.GET.get("engagement")})
+    form = ComplaintForm(
+        request.POST or None, engagements=engagements, initial={"engagement": request.GET.get("engagement")}
+    )
     if request.method == "POST" and form.is_valid():
-        if run_service(request, form, services.complaint_record, client=client, by=request.user,
-                       **form.cleaned_data):
+        if run_service(request, form, services.complaint_record, client=client, by=request.user, **form.cleaned_data):
             messages.success(request, _("Complaint recorded."))
             return redirect("engagements:client", client.pk)
-    return render_form(request, form=form, title=_("Record a complaint from %(name)s") % {"name": client.name},
-                       back_url=reverse("engagements:client", args=[client.pk]))
+    return render_form(
+        request,
+        form=form,
+        title=_("Record a complaint from %(name)s") % {"name": client.name},
+        back_url=reverse("engagements:client", args=[client.pk]),
+    )

@@ -4,6 +4,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from advisors import roles
@@ -24,21 +25,24 @@ def _require_advisor(user):
 def engagement_list(request):
     """engagements/engagement_list.html: filter, search, sort, 25 a page."""
     clients = policy.clients_visible_to(request.user)
-    filterset = EngagementFilter(request.GET, queryset=selectors.engagement_list_for_user(user=request.user),
-                                 clients=clients)
+    filterset = EngagementFilter(
+        request.GET, queryset=selectors.engagement_list_for_user(user=request.user), clients=clients
+    )
     page = Paginator(filterset.qs, 25).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "engagements/engagement_list.html",
-                  {"filter": filterset, "page": page, "query": query.urlencode()})
+    return render(
+        request, "engagements/engagement_list.html", {"filter": filterset, "page": page, "query": query.urlencode()}
+    )
 
 
 @login_required
 def engagement_create(request):
     _require_advisor(request.user)
     clients = policy.clients_visible_to(request.user)
-    form = EngagementForm(request.POST or None, clients=clients, initial={
-        "lead": request.user.pk, "client": request.GET.get("client")})
+    form = EngagementForm(
+        request.POST or None, clients=clients, initial={"lead": request.user.pk, "client": request.GET.get("client")}
+    )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         engagement = run_service(request, form, services.engagement_create, by=request.user, **data)
@@ -58,8 +62,9 @@ def engagement_edit(request, pk: int):
         if run_service(request, form, services.engagement_update, engagement=engagement, **data):
             messages.success(request, _("Engagement saved."))
             return redirect(engagement)
-    return render_form(request, form=form, title=_("Edit engagement"), back_url=engagement.get_absolute_url(),
-                       engagement=engagement)
+    return render_form(
+        request, form=form, title=_("Edit engagement"), back_url=engagement.get_absolute_url(), engagement=engagement
+    )
 
 
 @login_required
@@ -73,11 +78,13 @@ def engagement_detail(request, pk: int):
         "members": engagement.members.all(),
         "plans": plans,
         "latest_answers": PlanAnswer.objects.filter(plan__engagement=engagement).select_related(
-            "share__contact", "plan")[:5],
+            "share__contact", "plan"
+        )[:5],
         "meetings": engagement.meetings.select_related("plan", "log").order_by("-starts_at"),
         "checkpoints": engagement.checkpoints.select_related("plan"),
         "open_flags": engagement.flags.filter(status__in=Flag.OPEN_STATUSES),
         "complaints": engagement.complaints.all(),
         "timeline": selectors.engagement_timeline(engagement=engagement),
+        "now": timezone.now(),
     }
     return render(request, "engagements/engagement_detail.html", context)

@@ -16,9 +16,13 @@ from ._helpers import render_form, run_service
 
 def _meeting_kwargs(data):
     return {
-        "purpose": data["purpose"], "starts_at": data["starts_at"], "duration_minutes": data["duration_minutes"],
-        "location": data.get("location", ""), "plan": data.get("plan"),
-        "contacts": data.get("contact_attendees") or [], "advisors": data.get("advisor_attendees") or [],
+        "purpose": data["purpose"],
+        "starts_at": data["starts_at"],
+        "duration_minutes": data["duration_minutes"],
+        "location": data.get("location", ""),
+        "plan": data.get("plan"),
+        "contacts": data.get("contact_attendees") or [],
+        "advisors": data.get("advisor_attendees") or [],
     }
 
 
@@ -28,13 +32,15 @@ def meeting_create(request, engagement_pk: int):
     latest_plan = engagement.plans.order_by("-version").first()
     form = MeetingForm(request.POST or None, engagement=engagement, initial={"plan": latest_plan})
     if request.method == "POST" and form.is_valid():
-        meeting = run_service(request, form, services.meeting_schedule, engagement=engagement,
-                              **_meeting_kwargs(form.cleaned_data))
+        meeting = run_service(
+            request, form, services.meeting_schedule, engagement=engagement, **_meeting_kwargs(form.cleaned_data)
+        )
         if meeting:
             messages.success(request, _("Meeting scheduled."))
             return redirect(meeting)
-    return render_form(request, form=form, title=_("Schedule a meeting"), engagement=engagement,
-                       back_url=engagement.get_absolute_url())
+    return render_form(
+        request, form=form, title=_("Schedule a meeting"), engagement=engagement, back_url=engagement.get_absolute_url()
+    )
 
 
 @login_required
@@ -42,25 +48,35 @@ def meeting_edit(request, pk: int):
     meeting = policy.get_meeting_for_user(request.user, pk)
     form = MeetingForm(request.POST or None, instance=meeting, engagement=meeting.engagement)
     if request.method == "POST" and form.is_valid():
-        if run_service(request, form, services.meeting_reschedule, meeting=meeting,
-                       **_meeting_kwargs(form.cleaned_data)):
+        if run_service(
+            request, form, services.meeting_reschedule, meeting=meeting, **_meeting_kwargs(form.cleaned_data)
+        ):
             messages.success(request, _("Meeting updated."))
             return redirect(meeting)
-    return render_form(request, form=form, title=_("Change or reschedule the meeting"),
-                       engagement=meeting.engagement, back_url=meeting.get_absolute_url())
+    return render_form(
+        request,
+        form=form,
+        title=_("Change or reschedule the meeting"),
+        engagement=meeting.engagement,
+        back_url=meeting.get_absolute_url(),
+    )
 
 
 @login_required
 def meeting_detail(request, pk: int):
     """engagements/meeting_detail.html: the meeting, its attendees, plan, and log."""
     meeting = policy.get_meeting_for_user(request.user, pk)
-    return render(request, "engagements/meeting_detail.html", {
-        "meeting": meeting,
-        "engagement": meeting.engagement,
-        "contacts": meeting.contact_attendees.all(),
-        "advisors": meeting.advisor_attendees.all(),
-        "log": MeetingLog.objects.filter(meeting=meeting).first(),
-    })
+    return render(
+        request,
+        "engagements/meeting_detail.html",
+        {
+            "meeting": meeting,
+            "engagement": meeting.engagement,
+            "contacts": meeting.contact_attendees.all(),
+            "advisors": meeting.advisor_attendees.all(),
+            "log": MeetingLog.objects.filter(meeting=meeting).first(),
+        },
+    )
 
 
 @require_POST
@@ -90,10 +106,15 @@ def meeting_log(request, pk: int):
             messages.success(request, _("Meeting log saved."))
             return redirect(meeting)
     if htmx:
-        return render(request, "engagements/partials/meeting_log_form.html",
-                      {"form": form, "meeting": meeting}, status=400 if form.errors else 200)
-    return render_form(request, form=form, title=_("Log the meeting: %(m)s") % {"m": meeting},
-                       engagement=meeting.engagement, back_url=meeting.get_absolute_url())
+        # 200 even with errors: htmx swaps only successful responses.
+        return render(request, "engagements/partials/meeting_log_form.html", {"form": form, "meeting": meeting})
+    return render_form(
+        request,
+        form=form,
+        title=_("Log the meeting: %(m)s") % {"m": meeting},
+        engagement=meeting.engagement,
+        back_url=meeting.get_absolute_url(),
+    )
 
 
 @login_required

@@ -33,7 +33,11 @@ def calendar_feed(request, token: str):
     if profile is None or not profile.user.is_active:
         raise Http404
     since = timezone.now() - timedelta(days=7)
-    meetings = selectors.meetings_of_advisor(profile.user).filter(starts_at__gte=since).exclude(
-        status=Meeting.Status.CANCELLED, starts_at__lt=timezone.now()).order_by("starts_at")[:500]
+    meetings = (
+        selectors.meetings_of_advisor(profile.user)
+        .filter(starts_at__gte=since)
+        .exclude(status=Meeting.Status.CANCELLED, starts_at__lt=timezone.now())
+        .order_by("starts_at")[:500]
+    )
     body = meetings_to_ics(meetings, request=request, name=f"Rapport · {profile}")
     return HttpResponse(body, content_type="text/calendar; charset=utf-8")

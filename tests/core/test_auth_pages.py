@@ -9,10 +9,10 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 
-def test_login_sends_a_consultant_to_the_engagements(client, consultant_a):
+def test_login_sends_a_consultant_to_my_week(client, consultant_a):
     response = client.post(reverse("login"), {"username": "alice", "password": "secret-pass-1"}, follow=True)
-    assert response.redirect_chain[-1][0] == reverse("engagements:list")
-    assert "Engagements" in response.content.decode()
+    assert response.redirect_chain[-1][0] == reverse("engagements:my_week")
+    assert "Meetings in the next 7 days" in response.content.decode()
 
 
 def test_login_with_a_wrong_password_says_so(client, consultant_a):
