@@ -26,6 +26,7 @@ from engagements.models import (
     Flag,
     Meeting,
     MeetingLog,
+    PlanAnswer,
     PlanShare,
 )
 
@@ -193,6 +194,8 @@ class Seeder:
             client=self.clients_by_key[client_key], title=title, defaults=fields
         )
         engagement.members.set(members)
+        opened = fields.get("starts_on") or self.on(-7)
+        self.backdate(engagement, datetime.combine(opened, time(9), tzinfo=timezone.get_current_timezone()))
         return engagement
 
     def plan(
@@ -228,11 +231,26 @@ class Seeder:
                 "answered_at": answered_at,
             },
         )
+        self.backdate(plan, (shared_at or self.now) - timedelta(days=1))
         for email in to:
-            PlanShare.objects.update_or_create(
-                plan=plan, contact=self.contacts[email], defaults={"shared_at": shared_at, "shared_by": by}
+            share, _ = PlanShare.objects.update_or_create(
+                plan=plan,
+                contact=self.contacts[email],
+                defaults={"shared_at": shared_at, "shared_by": by, "emailed_at": shared_at},
             )
+            if answer:
+                reply, _ = PlanAnswer.objects.update_or_create(
+                    plan=plan,
+                    share=share,
+                    defaults={"received": True, "matches_expectations": answer, "adjustments": adjustments},
+                )
+                self.backdate(reply, answered_at)
         return plan
+
+    @staticmethod
+    def backdate(obj, when: datetime) -> None:
+        """Give a row the creation time its story needs (the timeline sorts on it)."""
+        type(obj).objects.filter(pk=obj.pk).update(created_at=when)
 
     def meeting(
         self,
@@ -266,6 +284,7 @@ class Seeder:
         log, _ = MeetingLog.objects.update_or_create(
             meeting=meeting, defaults={"logged_by": meeting.engagement.lead, **fields}
         )
+        self.backdate(log, meeting.ends_at + timedelta(hours=2))
         return log
 
     def checkpoint(self, engagement, topic, due_days, question, **fields) -> ExpectationCheckpoint:
@@ -274,6 +293,7 @@ class Seeder:
             topic=topic,
             defaults={"due_on": self.on(due_days), "question": question, "created_by": engagement.lead, **fields},
         )
+        self.backdate(checkpoint, min(self.at(due_days - 7, 9), self.now))
         return checkpoint
 
     def flag(self, engagement, kind, severity, subject, details) -> Flag:
@@ -284,6 +304,7 @@ class Seeder:
             source=Flag.Source.RULE,
             defaults={"severity": severity, "details": details, "status": Flag.Status.OPEN},
         )
+        self.backdate(flag, self.now - timedelta(hours=1))
         return flag
 
     def engagements(self) -> None:
