@@ -43,13 +43,16 @@ class AdvisorProfile(BaseModel):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="advisor_profile")
     title = models.CharField(_("title"), max_length=120, blank=True)
     seniority = models.CharField(_("seniority"), max_length=10, choices=Seniority.choices, default=Seniority.MEDIOR)
-    team = models.ForeignKey(Team, on_delete=models.SET_NULL, null=True, blank=True, related_name="profiles")
+    team = models.ForeignKey(
+        Team, on_delete=models.SET_NULL, null=True, blank=True, related_name="profiles", verbose_name=_("team")
+    )
     manager = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="managed_profiles",
+        verbose_name=_("manager"),
         help_text=_("Copied on the last reminder before a meeting whose plan is not shared."),
     )
     reminder_lead_hours = models.PositiveSmallIntegerField(

@@ -113,7 +113,7 @@ class Engagement(BaseModel):
         SPARRING = "sparring", _("Sparring partner")
         PROJECT_LEAD = "project_lead", _("Project lead")
 
-    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="engagements")
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="engagements", verbose_name=_("client"))
     title = models.CharField(_("title"), max_length=200)
     lead = models.ForeignKey(
         USER, on_delete=models.PROTECT, related_name="led_engagements", verbose_name=_("lead advisor")
@@ -410,8 +410,17 @@ class ExpectationCheckpoint(BaseModel):
     recorded_via = models.CharField(_("recorded via"), max_length=12, choices=RecordedVia.choices, blank=True)
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     waived_reason = models.TextField(_("reason for waiving"), blank=True)
-    plan = models.ForeignKey(DraftPlan, on_delete=models.SET_NULL, null=True, blank=True, related_name="checkpoints")
-    meeting = models.ForeignKey(Meeting, on_delete=models.SET_NULL, null=True, blank=True, related_name="checkpoints")
+    plan = models.ForeignKey(
+        DraftPlan, on_delete=models.SET_NULL, null=True, blank=True, related_name="checkpoints", verbose_name=_("plan")
+    )
+    meeting = models.ForeignKey(
+        Meeting,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="checkpoints",
+        verbose_name=_("meeting"),
+    )
     created_by = models.ForeignKey(USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
 
     class Meta:
@@ -448,7 +457,12 @@ class Complaint(BaseModel):
 
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="complaints")
     engagement = models.ForeignKey(
-        Engagement, on_delete=models.SET_NULL, null=True, blank=True, related_name="complaints"
+        Engagement,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="complaints",
+        verbose_name=_("engagement"),
     )
     category = models.CharField(_("category"), max_length=15, choices=Category.choices)
     description = models.TextField(_("description"))

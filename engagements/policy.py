@@ -16,6 +16,7 @@ no engagement yet); a manager also sees the clients their team created.
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from advisors import roles
 
@@ -67,9 +68,9 @@ def get_engagement_for_user(user: User, pk: int, *, write: bool = False) -> Enga
     try:
         engagement = queryset.get(pk=pk)
     except Engagement.DoesNotExist:
-        raise Http404("No engagement found.") from None
+        raise Http404(_("No engagement found.")) from None
     if write and not can_change_engagement(user, engagement):
-        raise Http404("No engagement found.")
+        raise Http404(_("No engagement found."))
     return engagement
 
 
@@ -77,7 +78,7 @@ def _get_or_404(queryset, pk):
     try:
         return queryset.get(pk=pk)
     except queryset.model.DoesNotExist:
-        raise Http404("Not found.") from None
+        raise Http404(_("Not found.")) from None
 
 
 def get_plan_for_user(user: User, pk: int) -> DraftPlan:

@@ -25,11 +25,6 @@ def pytest_runtest_makereport(item, call):
 def _private_media(tmp_path, settings):
     """Every test writes confidential files to its own temporary folder."""
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "private": {**settings.STORAGES["private"], "OPTIONS": {"location": tmp_path / "private"}},
-    }
-    yield
 
 
 # --- the cast ------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ suite against PostgreSQL and Redis.
 """
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, STORAGES, env
+from .base import BASE_DIR, env
 
 SECRET_KEY = "test-only-key-never-used-outside-the-test-suite-0123456789abcdef"
 DEBUG = False
@@ -16,7 +16,6 @@ CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="memory://")
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
 PRIVATE_MEDIA_ROOT = BASE_DIR / "var" / "test-private"
-STORAGES = {**STORAGES, "private": {**STORAGES["private"], "OPTIONS": {"location": PRIVATE_MEDIA_ROOT}}}
 # No collectstatic in tests: whitenoise serves from the finders instead of STATIC_ROOT.
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True

@@ -1,0 +1,38 @@
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from tests import factories
+
+
+def test_dutch_catalogue_covers_the_workspace():
+    with translation.override("nl"):
+        assert translation.gettext("My week") == "Mijn week"
+        assert translation.gettext("Share with client") != "Share with client"
+        assert translation.gettext("Nothing was saved. Please correct the fields marked below.") != (
+            "Nothing was saved. Please correct the fields marked below."
+        )
+
+
+@pytest.mark.django_db
+def test_a_consultant_can_switch_the_workspace_to_dutch(client, consultant_a):
+    client.force_login(consultant_a)
+    client.post(reverse("set_language"), {"language": "nl", "next": "/"})
+    page = client.get(reverse("engagements:my_week")).content.decode()
+    assert "Mijn week" in page
+    assert 'lang="nl"' in page
+
+
+@pytest.mark.django_db
+def test_the_client_page_speaks_the_contacts_language(client, engagement_a):
+    from django.utils import timezone
+
+    from engagements.links import plan_link_token
+    from engagements.models import PlanShare
+
+    plan = factories.DraftPlanFactory(engagement=engagement_a, summary="Samenvatting")
+    contact = factories.ContactFactory(client=engagement_a.client, language="nl")
+    share = PlanShare.objects.create(plan=plan, contact=contact, shared_at=timezone.now(), shared_by=engagement_a.lead)
+    page = client.get(reverse("client_plan", args=[plan_link_token(share)])).content.decode()
+    assert 'lang="nl"' in page
+    assert "Did you receive the plan?" not in page

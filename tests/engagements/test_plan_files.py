@@ -1,0 +1,117 @@
+"""Plan files are confidential: stored outside any public URL, served only after the policy."""
+
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from engagements import services
+from engagements.validators import validate_plan_file
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+PDF = b"%PDF-1.7\nminimal\n%%EOF\n"
+
+
+def docx_bytes() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<w:document/>")
+    return buffer.getvalue()
+
+
+def odt_bytes(mimetype=b"application/vnd.oasis.opendocument.text") -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr(zipfile.ZipInfo("mimetype"), mimetype)
+        archive.writestr("content.xml", "<office:document-content/>")
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def plan(engagement_a):
+    upload = SimpleUploadedFile("board plan.pdf", PDF, content_type="application/pdf")
+    return services.plan_upload(engagement=engagement_a, by=engagement_a.lead, title="Board plan", file=upload)
+
+
+def test_the_file_lives_in_the_private_root_not_under_media(plan):
+    path = Path(plan.file.path)
+    assert path.is_relative_to(Path(settings.PRIVATE_MEDIA_ROOT))
+    assert not path.is_relative_to(Path(settings.MEDIA_ROOT))
+    with pytest.raises(ValueError):
+        plan.file.url  # the private storage has no URL at all  # noqa: B018
+
+
+def test_the_file_is_not_reachable_under_media_url(client, plan):
+    client.force_login(plan.engagement.lead)
+    assert client.get(settings.MEDIA_URL + plan.file.name).status_code == 404
+    assert client.get("/" + plan.file.name).status_code == 404
+
+
+def test_allowed_users_download_with_the_right_headers(client, plan, manager):
+    for user in (plan.engagement.lead, manager):
+        client.force_login(user)
+        response = client.get(reverse("engagements:plan_download", args=[plan.pk]))
+        assert response.status_code == 200
+        assert response["Content-Type"] == "application/pdf"
+        assert response["Content-Disposition"] == 'attachment; filename="Engagement led by Alice - v1.pdf"'
+        assert "no-store" in response["Cache-Control"]
+        assert b"".join(response.streaming_content) == PDF
+
+
+def test_others_get_404_for_the_file(client, plan, consultant_b, community_member):
+    url = reverse("engagements:plan_download", args=[plan.pk])
+    for user in (consultant_b, community_member):
+        client.force_login(user)
+        assert client.get(url).status_code == 404
+    client.logout()
+    assert client.get(url).status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [("plan.pdf", PDF), ("plan.docx", docx_bytes()), ("plan.odt", odt_bytes()), ("PLAN.PDF", PDF)],
+)
+def test_real_files_are_accepted(name, content):
+    validate_plan_file(SimpleUploadedFile(name, content))
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("plan.pdf", b"MZ\x90\x00 not a pdf", "not a real PDF"),
+        ("plan.docx", odt_bytes(), "not a real DOCX"),
+        ("plan.odt", docx_bytes(), "not a real ODT"),
+        ("plan.odt", odt_bytes(b"application/vnd.oasis.opendocument.spreadsheet"), "not a real ODT"),
+        ("plan.docx", b"PK\x03\x04 broken zip", "not a real DOCX"),
+        ("plan.exe", PDF, "PDF, DOCX or ODT"),
+        ("plan", PDF, "PDF, DOCX or ODT"),
+    ],
+)
+def test_files_that_are_not_what_they_say_are_refused(name, content, message):
+    with pytest.raises(ValidationError, match=message):
+        validate_plan_file(SimpleUploadedFile(name, content))
+
+
+def test_files_over_the_limit_are_refused(settings):
+    settings.PLAN_UPLOAD_MAX_MB = 1
+    with pytest.raises(ValidationError, match="the limit is 1.0"):
+        validate_plan_file(SimpleUploadedFile("big.pdf", PDF + b"0" * (1024 * 1024)))
+
+
+def test_an_upload_through_the_page_stores_version_1_then_2(client, engagement_a):
+    client.force_login(engagement_a.lead)
+    url = reverse("engagements:plan_upload", args=[engagement_a.pk])
+    for title in ("First", "Second"):
+        response = client.post(
+            url, {"title": title, "summary": "", "budget": "100", "file": SimpleUploadedFile("p.pdf", PDF)}
+        )
+        assert response.status_code == 302
+    assert list(engagement_a.plans.order_by("version").values_list("version", "title")) == [(1, "First"), (2, "Second")]
+    assert factories.DraftPlanFactory._meta.model.objects.count() == 2
