@@ -23,8 +23,8 @@ def meetings_to_ics(meetings, *, request, name: str = "Rapport") -> bytes:
         event.add("uid", f"meeting-{meeting.pk}@{host}")
         event.add("dtstamp", timezone.now())
         event.add("last-modified", meeting.updated_at)
-        event.add("dtstart", meeting.starts_at)
-        event.add("dtend", meeting.ends_at)
+        event.add("dtstart", timezone.localtime(meeting.starts_at))  # TZID=Europe/Amsterdam
+        event.add("dtend", timezone.localtime(meeting.ends_at))
         event.add(
             "summary", f"{meeting.get_purpose_display()}: {meeting.engagement.title} ({meeting.engagement.client.name})"
         )
@@ -33,4 +33,5 @@ def meetings_to_ics(meetings, *, request, name: str = "Rapport") -> bytes:
         event.add("description", request.build_absolute_uri(meeting.get_absolute_url()))
         event.add("status", ICS_STATUS[meeting.status])
         calendar.add_component(event)
+    calendar.add_missing_timezones()  # the VTIMEZONE that TZID refers to
     return calendar.to_ical()
