@@ -14,10 +14,12 @@ def portfolio(consultant_a, consultant_b):
     shared = factories.EngagementFactory(client=zeta, lead=consultant_b, title="Care rota", stage="active")
     shared.members.add(consultant_a)
     return {
-        "planning": factories.EngagementFactory(client=acme, lead=consultant_a, title="Planning redesign",
-                                                stage="proposal", health="red"),
-        "pricing": factories.EngagementFactory(client=acme, lead=consultant_a, title="Pricing study",
-                                               stage="intake", health="green"),
+        "planning": factories.EngagementFactory(
+            client=acme, lead=consultant_a, title="Planning redesign", stage="proposal", health="red"
+        ),
+        "pricing": factories.EngagementFactory(
+            client=acme, lead=consultant_a, title="Pricing study", stage="intake", health="green"
+        ),
         "rota": shared,
         "hidden": factories.EngagementFactory(lead=consultant_b, title="Not for Alice", stage="proposal"),
     }
