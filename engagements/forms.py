@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from advisors import roles
 
 from .models import (
+    MEETING_MAX_MINUTES,
     Client,
     ClientContact,
     Complaint,
@@ -255,6 +256,11 @@ class ClientAnswerForm(forms.Form):
 
 # --- meetings ------------------------------------------------------------------------------------
 class MeetingForm(CrispyMixin, forms.ModelForm):
+    duration_minutes = forms.IntegerField(
+        label=_("Duration (minutes)"), initial=60, min_value=1, max_value=MEETING_MAX_MINUTES,
+        error_messages={"min_value": _("A meeting lasts at least one minute."),
+                        "max_value": _("A meeting lasts at most 12 hours.")},
+    )
     advisor_attendees = AdvisorMultipleChoiceField(
         queryset=advisors_queryset(), required=False, widget=forms.CheckboxSelectMultiple, label=_("Advisors")
     )
@@ -275,8 +281,6 @@ class MeetingForm(CrispyMixin, forms.ModelForm):
 
     def __init__(self, *args, engagement, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["duration_minutes"].min_value = 1
-        self.fields["duration_minutes"].widget.attrs["min"] = 1
         self.fields["plan"].queryset = engagement.plans.all()
         self.fields["plan"].error_messages["invalid_choice"] = _("Choose a plan of this engagement.")
         self.fields["contact_attendees"].queryset = engagement.client.contacts.filter(left_on__isnull=True)
@@ -293,12 +297,6 @@ class MeetingForm(CrispyMixin, forms.ModelForm):
         if moved and starts_at <= timezone.now():
             raise forms.ValidationError(_("This moment has passed; schedule the meeting in the future."))
         return starts_at
-
-    def clean_duration_minutes(self):
-        minutes = self.cleaned_data["duration_minutes"]
-        if minutes is None or minutes < 1:
-            raise forms.ValidationError(_("A meeting lasts at least one minute."))
-        return minutes
 
 
 class MeetingLogForm(CrispyMixin, forms.ModelForm):

@@ -69,7 +69,10 @@ def client_detail(request, pk: int):
         "client": client,
         "contacts": client.contacts.select_related("replaced_by").order_by("left_on", "name"),
         "engagements": policy.engagements_visible_to(request.user).filter(client=client).select_related("lead"),
-        "complaints": client.complaints.select_related("engagement", "recorded_by"),
+        # A complaint about an engagement follows that engagement's visibility.
+        "complaints": client.complaints.filter(
+            Q(engagement__isnull=True) | Q(engagement__in=policy.engagements_visible_to(request.user))
+        ).select_related("engagement", "recorded_by"),
     }
     return render(request, "engagements/client_detail.html", context)
 

@@ -36,3 +36,21 @@ def test_the_client_page_speaks_the_contacts_language(client, engagement_a):
     page = client.get(reverse("client_plan", args=[plan_link_token(share)])).content.decode()
     assert 'lang="nl"' in page
     assert "Did you receive the plan?" not in page
+
+
+def test_every_string_has_a_dutch_translation():
+    """makemessages adds new strings untranslated or fuzzy; neither may reach a Dutch user."""
+    import re
+    from pathlib import Path
+
+    from django.conf import settings
+
+    po = (Path(settings.BASE_DIR) / "locale/nl/LC_MESSAGES/django.po").read_text(encoding="utf-8")
+    entries = [e for e in po.split("\n\n") if "\nmsgid " in "\n" + e and not e.lstrip().startswith("#~")]
+    missing = []
+    for entry in entries[1:]:  # the first is the header
+        msgid = "".join(re.findall(r'"(.*)"', re.search(r"^msgid ((?:\".*\"\n?)+)", entry, re.M).group(1)))
+        strs = re.findall(r"^msgstr(?:\[\d\])? ((?:\".*\"\n?)+)", entry, re.M)
+        if "#, fuzzy" in entry or any(not "".join(re.findall(r'"(.*)"', s)) for s in strs):
+            missing.append(msgid)
+    assert missing == []
