@@ -23,7 +23,6 @@ from engagements.models import (
     DraftPlan,
     Engagement,
     ExpectationCheckpoint,
-    Flag,
     Meeting,
     MeetingLog,
     PlanAnswer,
@@ -68,8 +67,9 @@ class Seeder:
         self.users()
         self.clients()
         self.engagements()
+        # Flags come from the rules, as they would in real use (and health from the flags).
         for engagement in Engagement.objects.filter(client__in=self.clients_by_key.values()):
-            services.engagement_refresh_health(engagement_id=engagement.pk)
+            services.flags_sync(engagement_id=engagement.pk, now=self.now)
 
     # --- people --------------------------------------------------------------------------
     def user(self, login: DemoLogin, **extra) -> "User":
@@ -143,6 +143,13 @@ class Seeder:
             "doubtful",
             "New managing director since this quarter.",
         ),
+        "weidegroen": (
+            "Kaasboerderij Weidegroen",
+            "Agriculture and retail",
+            "micro",
+            "good",
+            "Family farm with a shop; the next generation is taking over.",
+        ),
         "printstudio": (
             "Studio Drukwerk Oost",
             "Printing",
@@ -160,6 +167,7 @@ class Seeder:
         ("molenaar", "Gert Molenaar", "Owner", "gert@molenaar.example", "nl", True, None),
         ("hoeksma", "Pieter Hoeksma", "Former managing director", "p.hoeksma@hoeksma.example", "nl", True, 20),
         ("hoeksma", "Lotte Smit", "Managing director", "l.smit@hoeksma.example", "en", True, None),
+        ("weidegroen", "Anna Weidegroen", "Owner", "anna@weidegroen.example", "nl", True, None),
         ("printstudio", "Ruben Oost", "Owner", "ruben@printstudio.example", "nl", True, None),
     ]
 
@@ -296,23 +304,13 @@ class Seeder:
         self.backdate(checkpoint, min(self.at(due_days - 7, 9), self.now))
         return checkpoint
 
-    def flag(self, engagement, kind, severity, subject, details) -> Flag:
-        flag, _ = Flag.objects.update_or_create(
-            engagement=engagement,
-            kind=kind,
-            subject=subject,
-            source=Flag.Source.RULE,
-            defaults={"severity": severity, "details": details, "status": Flag.Status.OPEN},
-        )
-        self.backdate(flag, self.now - timedelta(hours=1))
-        return flag
-
     def engagements(self) -> None:
         self.story_plan_nobody_saw()
         self.story_request_behind_the_request()
         self.story_partly_what_we_expected()
         self.story_new_decision_maker()
         self.story_parting_ways()
+        self.story_meeting_about_to_start()
 
     def story_plan_nobody_saw(self) -> None:
         """A plan is ready but not shared, and the board meets about it in two days."""
@@ -442,13 +440,6 @@ class Seeder:
             advisors=[self.daan, self.sanne],
         )
         self.checkpoint(e, "plan_matches", 1, "Does version 2 match what the owner expected?", plan=plan, status="open")
-        self.flag(
-            e,
-            "partly_met",
-            "medium",
-            f"plan:{plan.pk}",
-            "The owner answered 'partly': wants the effect on bread prices spelled out.",
-        )
 
     def story_new_decision_maker(self) -> None:
         """The managing director left; his successor was never part of the plan."""
@@ -491,18 +482,6 @@ class Seeder:
                 description=text,
                 defaults={"engagement": e, "received_on": self.on(-days_ago), "recorded_by": self.sanne},
             )
-        former = self.contacts["p.hoeksma@hoeksma.example"]
-        self.flag(
-            e,
-            "stakeholder_change",
-            "medium",
-            f"contact:{former.pk}",
-            "The managing director who hired us left; the successor has not confirmed the plan.",
-        )
-        self.flag(e, "dissatisfied", "high", f"meeting:{progress.pk}", "Satisfaction 2 in the progress meeting.")
-        self.flag(e, "long_monologue", "low", f"meeting:{progress.pk}", "A 14-minute monologue; no check-in.")
-        self.flag(e, "repeated_complaints", "medium", "", "Three complaints within 90 days.")
-        self.flag(e, "overdue_checkpoint", "medium", "", "Scope and role not confirmed; 4 days overdue.")
 
     def story_parting_ways(self) -> None:
         """A proposal nobody read; we referred the client to a web developer."""
@@ -542,6 +521,35 @@ class Seeder:
             expectations_confirmed=True,
             next_steps="Send two names of web developers.",
             lesson_learned="Ask for a reading confirmation before planning the meeting.",
+        )
+
+    def story_meeting_about_to_start(self) -> None:
+        """A plan discussion starts in a few minutes and its plan is still not shared: under
+        `make run` the reminders go out at once and, at the start, the scan flags it."""
+        e = self.engagement(
+            "weidegroen",
+            "Succession plan for the farm shop",
+            lead=self.sanne,
+            stage="proposal",
+            advisor_role="process",
+            stated_request="Our daughter takes over next year. What should we arrange?",
+            underlying_need="The parents want to stay involved without being in charge; the daughter wants room.",
+            desired_outcomes="A written division of roles for the first two years.",
+            boundaries="No legal or tax advice; we refer to the family's notary.",
+            budget=Decimal("7200"),
+            starts_on=self.on(-10),
+        )
+        plan = self.plan(
+            e, 1, "Handing over in two steps", "Two years of shared roles, then a full handover.", "7200", by=self.sanne
+        )
+        self.meeting(
+            e,
+            "plan_discussion",
+            self.now + timedelta(minutes=5),
+            minutes=60,
+            plan=plan,
+            location="The farm shop",
+            contacts=["anna@weidegroen.example"],
         )
 
 

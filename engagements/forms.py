@@ -257,9 +257,14 @@ class ClientAnswerForm(forms.Form):
 # --- meetings ------------------------------------------------------------------------------------
 class MeetingForm(CrispyMixin, forms.ModelForm):
     duration_minutes = forms.IntegerField(
-        label=_("Duration (minutes)"), initial=60, min_value=1, max_value=MEETING_MAX_MINUTES,
-        error_messages={"min_value": _("A meeting lasts at least one minute."),
-                        "max_value": _("A meeting lasts at most 12 hours.")},
+        label=_("Duration (minutes)"),
+        initial=60,
+        min_value=1,
+        max_value=MEETING_MAX_MINUTES,
+        error_messages={
+            "min_value": _("A meeting lasts at least one minute."),
+            "max_value": _("A meeting lasts at most 12 hours."),
+        },
     )
     advisor_attendees = AdvisorMultipleChoiceField(
         queryset=advisors_queryset(), required=False, widget=forms.CheckboxSelectMultiple, label=_("Advisors")

@@ -590,6 +590,9 @@ class Reminder(BaseModel):
     due_at = models.DateTimeField(_("due at"))
     claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    # Set instead of sent_at when, at sending time, the reminder no longer applies (the plan
+    # was shared meanwhile, the meeting moved or was cancelled).
+    skipped_at = models.DateTimeField(_("skipped at"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.CharField(_("last error"), max_length=300, blank=True)
 
@@ -599,7 +602,11 @@ class Reminder(BaseModel):
         verbose_name_plural = _("reminders")
         indexes = [
             # The sender's queue: unsent reminders by due time, small whatever the history.
-            models.Index(fields=["due_at"], condition=Q(sent_at__isnull=True), name="reminder_unsent_due_idx"),
+            models.Index(
+                fields=["due_at"],
+                condition=Q(sent_at__isnull=True, skipped_at__isnull=True),
+                name="reminder_pending_due_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -621,3 +628,7 @@ class Reminder(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} → {self.recipient} at {self.due_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def subject_key(self) -> str:
+        return f"meeting:{self.meeting_id}" if self.meeting_id else f"checkpoint:{self.checkpoint_id}"

@@ -216,3 +216,30 @@ def my_week(*, user, now: datetime | None = None) -> dict:
         .order_by("-created_at")
     )
     return {"readiness": readiness, "waiting_for_log": waiting_for_log, "flags": list(flags)}
+
+
+def meeting_brief(*, meeting: Meeting) -> dict:
+    """What an advisor should know walking in: the client's answer to the plan, the open
+    checkpoints, contacts new since the last meeting, and that meeting's next steps and lesson."""
+    engagement = meeting.engagement
+    previous = (
+        Meeting.objects.filter(engagement=engagement, starts_at__lt=meeting.starts_at, status=Meeting.Status.HELD)
+        .select_related("log")
+        .order_by("-starts_at")
+        .first()
+    )
+    previous_log = getattr(previous, "log", None) if previous else None
+    new_contacts = (
+        ClientContact.objects.filter(
+            client_id=engagement.client_id, left_on__isnull=True, created_at__gt=previous.starts_at
+        )
+        if previous
+        else ClientContact.objects.none()
+    )
+    return {
+        "plan": meeting.plan,
+        "open_checkpoints": list(engagement.checkpoints.filter(status=ExpectationCheckpoint.Status.OPEN)),
+        "new_contacts": list(new_contacts),
+        "previous": previous,
+        "previous_log": previous_log,
+    }

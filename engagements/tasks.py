@@ -4,6 +4,8 @@ from celery import shared_task
 
 from . import services
 
+TRANSIENT = (SMTPException, ConnectionError, TimeoutError)
+
 
 @shared_task(acks_late=True)
 def engagement_refresh_health(engagement_id: int) -> None:
@@ -11,12 +13,19 @@ def engagement_refresh_health(engagement_id: int) -> None:
     services.engagement_refresh_health(engagement_id=engagement_id)
 
 
-@shared_task(
-    acks_late=True,
-    autoretry_for=(SMTPException, ConnectionError, TimeoutError),
-    retry_backoff=True,
-    max_retries=8,
-)
+@shared_task(acks_late=True, autoretry_for=TRANSIENT, retry_backoff=True, max_retries=8)
 def plan_share_email_send(share_id: int) -> None:
     """E-mail one contact the link to a shared plan; the share row says whether it went out."""
     services.plan_share_email_send(share_id=share_id)
+
+
+@shared_task(acks_late=True)
+def reminders_scan() -> None:
+    """Record due reminders, raise time-based flags, enqueue sending (run by beat)."""
+    services.reminders_scan()
+
+
+@shared_task(acks_late=True, autoretry_for=TRANSIENT, retry_backoff=True, retry_backoff_max=600, max_retries=8)
+def reminder_send(reminder_id: int) -> None:
+    """Send one reminder; the row's claim and sent_at make a second delivery harmless."""
+    services.reminder_send(reminder_id=reminder_id)

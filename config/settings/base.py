@@ -34,6 +34,15 @@ SITE_URL = env("DJANGO_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 PLAN_UPLOAD_MAX_MB = env.int("RAPPORT_PLAN_UPLOAD_MAX_MB", default=20)
 PLAN_LINK_MAX_AGE_DAYS = env.int("RAPPORT_PLAN_LINK_MAX_AGE_DAYS", default=30)
 
+# Reminders and flags (DOMAIN.md). Every key is optional; the defaults are in
+# engagements/reminders.py (Policy) and engagements/flag_rules.py (Thresholds).
+RAPPORT_REMINDERS: dict = {}
+RAPPORT_FLAG_RULES: dict = {}
+# A claimed reminder not marked sent after this long belongs to a worker that died: the
+# next scan hands it out again. Longer than CELERY_TASK_TIME_LIMIT.
+RAPPORT_REMINDER_CLAIM_STALE_SECONDS = env.int("RAPPORT_REMINDER_CLAIM_STALE_SECONDS", default=600)
+RAPPORT_REMINDER_MAX_ATTEMPTS = 10
+
 DJANGO_APPS = [
     "django.contrib.auth",
     "django.contrib.contenttypes",

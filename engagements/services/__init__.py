@@ -11,8 +11,10 @@ from .clients import (
     contact_update,
 )
 from .engagements import engagement_create, engagement_refresh_health, engagement_update
+from .flags import flags_sync, flags_sync_for_client
 from .meetings import meeting_cancel, meeting_log_save, meeting_reschedule, meeting_schedule
 from .plans import plan_answer_record, plan_share, plan_share_email_send, plan_upload
+from .reminders import reminder_send, reminders_scan
 
 __all__ = [
     "checkpoint_answer",
@@ -27,6 +29,8 @@ __all__ = [
     "engagement_create",
     "engagement_refresh_health",
     "engagement_update",
+    "flags_sync",
+    "flags_sync_for_client",
     "meeting_cancel",
     "meeting_log_save",
     "meeting_reschedule",
@@ -35,4 +39,6 @@ __all__ = [
     "plan_share",
     "plan_share_email_send",
     "plan_upload",
+    "reminder_send",
+    "reminders_scan",
 ]

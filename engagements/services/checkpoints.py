@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from core.exceptions import ApplicationError
 
 from ..models import Engagement, ExpectationCheckpoint
+from .flags import flags_sync
 
 
 @transaction.atomic
@@ -12,6 +13,7 @@ def checkpoint_create(*, engagement: Engagement, by, **fields) -> ExpectationChe
     checkpoint = ExpectationCheckpoint(engagement=engagement, created_by=by, **fields)
     checkpoint.full_clean()
     checkpoint.save()
+    flags_sync(engagement_id=engagement.pk)
     return checkpoint
 
 
@@ -32,6 +34,7 @@ def checkpoint_answer(
     checkpoint.answered_at = timezone.now()
     checkpoint.full_clean()
     checkpoint.save()
+    flags_sync(engagement_id=checkpoint.engagement_id)
     return checkpoint
 
 
@@ -41,4 +44,5 @@ def checkpoint_waive(*, checkpoint: ExpectationCheckpoint, reason: str) -> Expec
     checkpoint.status, checkpoint.waived_reason = ExpectationCheckpoint.Status.WAIVED, reason
     checkpoint.full_clean()
     checkpoint.save()
+    flags_sync(engagement_id=checkpoint.engagement_id)
     return checkpoint

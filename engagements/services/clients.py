@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from ..models import Client, ClientContact, Complaint, Engagement
 from ._common import model_update
+from .flags import flags_sync_for_client
 
 
 @transaction.atomic
@@ -39,7 +40,9 @@ def contact_mark_left(*, contact: ClientContact, left_on: date, replaced_by: Cli
     """The contact left the client on `left_on`, optionally succeeded by another contact."""
     if replaced_by is not None and (replaced_by.client_id != contact.client_id or replaced_by.pk == contact.pk):
         raise ValidationError({"replaced_by": _("Choose another contact of the same client.")})
-    return model_update(contact, data={"left_on": left_on, "replaced_by": replaced_by})
+    model_update(contact, data={"left_on": left_on, "replaced_by": replaced_by})
+    flags_sync_for_client(client=contact.client)
+    return contact
 
 
 @transaction.atomic
@@ -49,4 +52,5 @@ def complaint_record(*, client: Client, by, engagement: Engagement | None = None
     complaint = Complaint(client=client, engagement=engagement, recorded_by=by, **fields)
     complaint.full_clean()
     complaint.save()
+    flags_sync_for_client(client=client)
     return complaint

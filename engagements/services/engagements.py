@@ -20,6 +20,9 @@ def engagement_update(*, engagement: Engagement, members=None, **fields) -> Enga
     model_update(engagement, data=fields)
     if members is not None:
         engagement.members.set(members)
+    from .flags import flags_sync  # the intake may now be complete
+
+    flags_sync(engagement_id=engagement.pk)
     return engagement
 
 

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from core.exceptions import ApplicationError
 
 from ..models import DraftPlan, Engagement, Meeting, MeetingLog
+from .flags import flags_sync
 
 
 def _check_related(engagement: Engagement, plan: DraftPlan | None, contacts) -> None:
@@ -51,6 +52,7 @@ def meeting_schedule(
     meeting.save()
     meeting.contact_attendees.set(contacts)
     meeting.advisor_attendees.set(advisors or [engagement.lead])
+    flags_sync(engagement_id=engagement.pk)
     return meeting
 
 
@@ -80,6 +82,7 @@ def meeting_reschedule(
     meeting.save()
     meeting.contact_attendees.set(contacts)
     meeting.advisor_attendees.set(advisors or [meeting.engagement.lead])
+    flags_sync(engagement_id=meeting.engagement_id)
     return meeting
 
 
@@ -90,6 +93,7 @@ def meeting_cancel(*, meeting: Meeting) -> Meeting:
         raise ApplicationError(_("Only a scheduled meeting can be cancelled."))
     meeting.status = Meeting.Status.CANCELLED
     meeting.save(update_fields=["status", "updated_at"])
+    flags_sync(engagement_id=meeting.engagement_id)
     return meeting
 
 
@@ -109,4 +113,5 @@ def meeting_log_save(*, meeting: Meeting, by, **fields) -> MeetingLog:
     if meeting.status != Meeting.Status.HELD:
         meeting.status = Meeting.Status.HELD
         meeting.save(update_fields=["status", "updated_at"])
+    flags_sync(engagement_id=meeting.engagement_id)
     return log

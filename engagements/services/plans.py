@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from ..links import plan_link_token
 from ..models import DraftPlan, Engagement, ExpectationCheckpoint, PlanAnswer, PlanShare
+from .flags import flags_sync
 
 logger = logging.getLogger(__name__)
 
@@ -69,6 +70,7 @@ def plan_share(*, plan: DraftPlan, contacts, by) -> list[PlanShare]:
             )
             shares.append(share)
             transaction.on_commit(lambda pk=share.pk: plan_share_email_send_task.delay(pk))
+        flags_sync(engagement_id=plan.engagement_id)
     return shares
 
 
@@ -154,4 +156,5 @@ def plan_answer_record(
     checkpoint.answered_at = now
     checkpoint.full_clean()
     checkpoint.save()
+    flags_sync(engagement_id=plan.engagement_id)
     return answer

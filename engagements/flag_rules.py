@@ -1,0 +1,244 @@
+"""The flag rules of DOMAIN.md as pure functions over plain facts.
+
+Each rule returns the automatic flags that should be open now, keyed by (kind, subject).
+engagements.services.flags turns that into rows: it raises what is new, updates what
+changed, and closes what no longer holds, except the STICKY kinds, which record something
+that happened and stay until a manager decides.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.utils import timezone
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    dissatisfied_at_most: int = 2
+    monologue_over_minutes: int = 10
+    complaints_count: int = 3
+    complaints_days: int = 90
+    checkpoint_overdue_days: int = 2
+    not_logged_days: int = 3
+
+    @classmethod
+    def from_settings(cls) -> "Thresholds":
+        return cls(**getattr(settings, "RAPPORT_FLAG_RULES", {}))
+
+
+@dataclass(frozen=True)
+class Wanted:
+    kind: str
+    subject: str
+    severity: str
+    details: str
+
+
+@dataclass(frozen=True)
+class MeetingFacts:
+    pk: int
+    starts_at: datetime
+    ends_at: datetime
+    status: str
+    is_plan_discussion: bool
+    plan_shared_at: datetime | None
+    log_satisfaction: int | None = None
+    log_longest_monologue: int | None = None
+    log_checked_in: bool | None = None
+
+    @property
+    def logged(self) -> bool:
+        return self.log_satisfaction is not None
+
+
+@dataclass(frozen=True)
+class PlanFacts:
+    pk: int
+    version: int
+    shared_at: datetime | None
+    answer: str  # "", yes, partly, no
+    adjustments: str = ""
+
+
+@dataclass(frozen=True)
+class CheckpointFacts:
+    pk: int
+    topic: str
+    status: str
+    due_on: date
+    recorded_via: str
+    plan_id: int | None
+
+
+@dataclass(frozen=True)
+class EngagementFacts:
+    client_id: int
+    is_open: bool
+    underlying_need: str
+    meetings: list[MeetingFacts] = field(default_factory=list)
+    plans: list[PlanFacts] = field(default_factory=list)
+    checkpoints: list[CheckpointFacts] = field(default_factory=list)
+    decision_makers_left: list[tuple[int, str, date]] = field(default_factory=list)  # (contact id, name, left on)
+    complaint_dates: list[date] = field(default_factory=list)
+
+
+STICKY = {"plan_not_shared", "stakeholder_change", "repeated_complaints"}
+
+
+def plan_not_shared(facts: EngagementFacts, now: datetime, t: Thresholds) -> list[Wanted]:
+    return [
+        Wanted(
+            "plan_not_shared",
+            f"meeting:{m.pk}",
+            "high",
+            f"The plan discussion of {m.starts_at:%Y-%m-%d %H:%M} started before its plan was shared.",
+        )
+        for m in facts.meetings
+        if m.is_plan_discussion
+        and m.status != "cancelled"
+        and m.starts_at <= now
+        and (m.plan_shared_at is None or m.plan_shared_at > m.starts_at)
+    ]
+
+
+def client_answers(facts: EngagementFacts, now: datetime, t: Thresholds) -> list[Wanted]:
+    """The client's answer on the newest shared plan (an older version is superseded)."""
+    shared = [p for p in facts.plans if p.shared_at is not None]
+    if not shared:
+        return []
+    plan = max(shared, key=lambda p: p.version)
+    if plan.answer == "no":
+        return [
+            Wanted(
+                "misaligned",
+                f"plan:{plan.pk}",
+                "high",
+                f"The client answered 'no' on plan v{plan.version}: {plan.adjustments}".strip(),
+            )
+        ]
+    if plan.answer == "partly":
+        return [
+            Wanted(
+                "partly_met",
+                f"plan:{plan.pk}",
+                "medium",
+                f"The client answered 'partly' on plan v{plan.version}: {plan.adjustments}".strip(),
+            )
+        ]
+    return []
+
+
+def misaligned_checkpoints(facts: EngagementFacts, now: datetime, t: Thresholds) -> list[Wanted]:
+    # An answer through the client link is judged on the plan's answer (no / partly) instead.
+    return [
+        Wanted("misaligned", f"checkpoint:{c.pk}", "high", f"Checkpoint '{c.topic}' is misaligned.")
+        for c in facts.checkpoints
+        if c.status == "misaligned" and c.recorded_via != "client_link"
+    ]
+
+
+def dissatisfied(facts: EngagementFacts, now: datetime, t: Thresholds) -> list[Wanted]:
+    return [
+        Wanted(
+            "dissatisfied",
+            f"meeting:{m.pk}",
+            "high",
+            f"Client satisfaction {m.log_satisfaction}/5 in the meeting of {m.starts_at:%Y-%m-%d}.",
+        )
+        for m in facts.meetings
+        if m.logged and m.log_satisfaction <= t.dissatisfied_at_most
+    ]
+
+
+def stakeholder_change(facts: EngagementFacts, now: datetime, t: Thresholds) -> list[Wanted]:
+    if not facts.is_open:
+        return []
+    return [
+        Wanted("stakeholder_change", f"contact:{pk}", "medium", f"Decision maker {name} left on {left_on}.")
+        for pk, name, left_on in facts.decision_makers_left
+    ]
+
+
+def repeated_complaints(facts: EngagementFacts, now: datetime, t: Thresholds) -> list[Wanted]:
+    """Subject is the latest window's first complaint date, so a new burst later is a new flag."""
+    dates = sorted(facts.complaint_dates)
+    for i in range(len(dates) - t.complaints_count + 1):
+        window = dates[i : i + t.complaints_count]
+        if window[-1] - window[0] <= timedelta(days=t.complaints_days):
+            return [
+                Wanted(
+                    "repeated_complaints",
+                    f"client:{facts.client_id}",
+                    "medium",
+                    f"{t.complaints_count} complaints between {window[0]} and {window[-1]}.",
+                )
+            ]
+    return []
+
+
+def overdue_checkpoints(facts: EngagementFacts, now: datetime, t: Thresholds) -> list[Wanted]:
+    today = timezone.localtime(now).date()
+    return [
+        Wanted("overdue_checkpoint", f"checkpoint:{c.pk}", "medium", f"Checkpoint '{c.topic}' was due on {c.due_on}.")
+        for c in facts.checkpoints
+        if c.status == "open" and c.due_on <= today - timedelta(days=t.checkpoint_overdue_days)
+    ]
+
+
+def long_monologue(facts: EngagementFacts, now: datetime, t: Thresholds) -> list[Wanted]:
+    wanted = []
+    for m in facts.meetings:
+        if not m.logged:
+            continue
+        too_long = (m.log_longest_monologue or 0) > t.monologue_over_minutes
+        if too_long or not m.log_checked_in:
+            reason = f"a {m.log_longest_monologue}-minute monologue" if too_long else "no check-in with the client"
+            wanted.append(
+                Wanted("long_monologue", f"meeting:{m.pk}", "low", f"Meeting of {m.starts_at:%Y-%m-%d}: {reason}.")
+            )
+    return wanted
+
+
+def meeting_not_logged(facts: EngagementFacts, now: datetime, t: Thresholds) -> list[Wanted]:
+    return [
+        Wanted("meeting_not_logged", f"meeting:{m.pk}", "low", f"The meeting of {m.starts_at:%Y-%m-%d} has no log.")
+        for m in facts.meetings
+        if m.status != "cancelled" and not m.logged and m.ends_at + timedelta(days=t.not_logged_days) <= now
+    ]
+
+
+def intake_incomplete(facts: EngagementFacts, now: datetime, t: Thresholds) -> list[Wanted]:
+    if facts.underlying_need.strip():
+        return []
+    shared = [p for p in facts.plans if p.shared_at is not None and p.shared_at <= now]
+    if not shared:
+        return []
+    first = min(shared, key=lambda p: p.shared_at)
+    return [
+        Wanted(
+            "intake_incomplete",
+            f"plan:{first.pk}",
+            "low",
+            f"Plan v{first.version} was shared while the underlying need is still empty.",
+        )
+    ]
+
+
+RULES = [
+    plan_not_shared,
+    client_answers,
+    misaligned_checkpoints,
+    dissatisfied,
+    stakeholder_change,
+    repeated_complaints,
+    overdue_checkpoints,
+    long_monologue,
+    meeting_not_logged,
+    intake_incomplete,
+]
+
+
+def wanted_flags(facts: EngagementFacts, *, now: datetime, thresholds: Thresholds) -> dict[tuple[str, str], Wanted]:
+    """Every automatic flag that should be open for these facts at `now`."""
+    return {(w.kind, w.subject): w for rule in RULES for w in rule(facts, now, thresholds)}

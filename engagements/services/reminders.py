@@ -1,0 +1,246 @@
+"""The reminder scan and the sending of one reminder.
+
+The database decides what is due and what was sent: the scan records each due reminder
+once (unique constraints make a second scan a no-op) and enqueues the sending of every
+pending one after its transaction commits; the sender claims a row with a conditional
+UPDATE, sends, and marks it sent. A claim older than RAPPORT_REMINDER_CLAIM_STALE_SECONDS
+(a worker that died) is picked up again by the next scan.
+"""
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import F, Max, Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from advisors.models import AdvisorProfile
+
+from .. import reminders as policy_rules
+from ..models import ExpectationCheckpoint, Meeting, Reminder
+from .flags import flags_sync
+
+logger = logging.getLogger(__name__)
+MEETING_MAX = timedelta(minutes=12 * 60)
+
+
+@dataclass
+class ScanResult:
+    recorded: int
+    enqueued: int
+    engagements_checked: int
+
+
+def _meeting_facts(meeting: Meeting) -> policy_rules.MeetingFacts:
+    plan = meeting.plan
+    profile = getattr(meeting.engagement.lead, "advisor_profile", None)
+    return policy_rules.MeetingFacts(
+        starts_at=meeting.starts_at,
+        ends_at=meeting.ends_at,
+        status=meeting.status,
+        is_plan_discussion=meeting.purpose == Meeting.Purpose.PLAN_DISCUSSION,
+        has_plan=plan is not None,
+        plan_shared_at=plan.shared_at if plan else None,
+        plan_acknowledged_at=plan.acknowledged_at if plan else None,
+        logged=hasattr(meeting, "log"),
+        lead_hours=profile.reminder_lead_hours if profile else None,
+    )
+
+
+def _meetings():
+    return Meeting.objects.select_related("plan", "log", "engagement__lead__advisor_profile")
+
+
+def reminders_scan(*, now: datetime | None = None) -> ScanResult:
+    """Record every reminder that is due, raise the time-based flags, enqueue the sending.
+
+    Every query is bounded by a window of time on an index (upcoming start times, recent
+    start times, recent due dates, pending reminders), so its cost follows what is due,
+    not the number of meetings ever held.
+    """
+    from ..tasks import reminder_send as reminder_send_task
+
+    now = now or timezone.now()
+    policy = policy_rules.Policy.from_settings()
+    catch_up = timedelta(days=policy.catch_up_days)
+    today = timezone.localdate(now)
+    with transaction.atomic():
+        longest = AdvisorProfile.objects.aggregate(m=Max("reminder_lead_hours"))["m"] or 0
+        horizon = now + timedelta(hours=policy_rules.longest_lead_hours(policy, [longest]))
+        rows: list[Reminder] = []
+        upcoming = (
+            _meetings()
+            .filter(status=Meeting.Status.SCHEDULED, starts_at__gt=now, starts_at__lte=horizon)
+            .filter(Q(plan__isnull=True) | Q(plan__shared_at__isnull=True) | Q(plan__acknowledged_at__isnull=True))
+        )
+        unlogged = _meetings().filter(
+            status__in=[Meeting.Status.SCHEDULED, Meeting.Status.HELD],
+            log__isnull=True,
+            starts_at__gte=now - catch_up - MEETING_MAX,
+            starts_at__lte=now - timedelta(hours=policy.log_after_hours),
+        )
+        for meeting in [*upcoming, *unlogged]:
+            for due in policy_rules.meeting_reminders(_meeting_facts(meeting), now=now, policy=policy):
+                rows.append(
+                    Reminder(kind=due.kind, meeting=meeting, recipient_id=meeting.engagement.lead_id, due_at=due.due_at)
+                )
+        checkpoints = ExpectationCheckpoint.objects.filter(
+            status=ExpectationCheckpoint.Status.OPEN, due_on__gte=today - catch_up, due_on__lte=today
+        ).select_related("engagement")
+        for checkpoint in checkpoints:
+            for due in policy_rules.checkpoint_reminders(
+                due_on=checkpoint.due_on, status=checkpoint.status, now=now, policy=policy
+            ):
+                rows.append(
+                    Reminder(
+                        kind=due.kind,
+                        checkpoint=checkpoint,
+                        recipient_id=checkpoint.engagement.lead_id,
+                        due_at=due.due_at,
+                    )
+                )
+        Reminder.objects.bulk_create(rows, ignore_conflicts=True)
+
+        engagement_ids = _engagements_with_time_rules(now=now, catch_up=catch_up, today=today)
+        for engagement_id in engagement_ids:
+            flags_sync(engagement_id=engagement_id, now=now)
+
+        stale = now - timedelta(seconds=settings.RAPPORT_REMINDER_CLAIM_STALE_SECONDS)
+        pending = list(
+            Reminder.objects.filter(
+                sent_at__isnull=True,
+                skipped_at__isnull=True,
+                due_at__lte=now,
+                due_at__gte=now - catch_up,
+                attempts__lt=settings.RAPPORT_REMINDER_MAX_ATTEMPTS,
+            )
+            .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=stale))
+            .values_list("pk", flat=True)
+        )
+        transaction.on_commit(lambda: [reminder_send_task.delay(pk) for pk in pending])
+    return ScanResult(recorded=len(rows), enqueued=len(pending), engagements_checked=len(engagement_ids))
+
+
+def _engagements_with_time_rules(*, now: datetime, catch_up: timedelta, today) -> set[int]:
+    """Engagements where a flag may have come due with the passing of time."""
+    started = Meeting.objects.filter(
+        status=Meeting.Status.SCHEDULED,
+        purpose=Meeting.Purpose.PLAN_DISCUSSION,
+        starts_at__gt=now - catch_up,
+        starts_at__lte=now,
+    ).filter(Q(plan__isnull=True) | Q(plan__shared_at__isnull=True) | Q(plan__shared_at__gt=F("starts_at")))
+    not_logged = Meeting.objects.filter(
+        status__in=[Meeting.Status.SCHEDULED, Meeting.Status.HELD],
+        log__isnull=True,
+        starts_at__gt=now - catch_up - timedelta(days=3) - MEETING_MAX,
+        starts_at__lte=now - timedelta(days=3),
+    )
+    overdue = ExpectationCheckpoint.objects.filter(
+        status=ExpectationCheckpoint.Status.OPEN,
+        due_on__gte=today - catch_up - timedelta(days=2),
+        due_on__lte=today - timedelta(days=2),
+    )
+    ids = set(started.values_list("engagement_id", flat=True))
+    ids |= set(not_logged.values_list("engagement_id", flat=True))
+    ids |= set(overdue.values_list("engagement_id", flat=True))
+    return ids
+
+
+def _still_due(reminder: Reminder, now: datetime, policy: policy_rules.Policy) -> bool:
+    if reminder.meeting_id:
+        dues = policy_rules.meeting_reminders(_meeting_facts(reminder.meeting), now=now, policy=policy)
+    else:
+        cp = reminder.checkpoint
+        dues = policy_rules.checkpoint_reminders(due_on=cp.due_on, status=cp.status, now=now, policy=policy)
+    return any(d.kind == reminder.kind and d.due_at == reminder.due_at for d in dues)
+
+
+def reminder_send(*, reminder_id: int) -> str:
+    """Send one reminder at most once: claim, re-check, send, mark. Returns what happened."""
+    now = timezone.now()
+    stale = now - timedelta(seconds=settings.RAPPORT_REMINDER_CLAIM_STALE_SECONDS)
+    claimed = (
+        Reminder.objects.filter(pk=reminder_id, sent_at__isnull=True, skipped_at__isnull=True)
+        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=stale))
+        .update(claimed_at=now, attempts=F("attempts") + 1)
+    )
+    if not claimed:
+        return "taken"  # sent, skipped, or another worker has it
+    reminder = Reminder.objects.select_related(
+        "recipient__advisor_profile__manager",
+        "meeting__engagement__client",
+        "meeting__engagement__lead__advisor_profile",
+        "meeting__plan",
+        "meeting__log",
+        "checkpoint__engagement__client",
+    ).get(pk=reminder_id)
+    if not _still_due(reminder, now, policy_rules.Policy.from_settings()):
+        Reminder.objects.filter(pk=reminder_id).update(skipped_at=now)
+        return "skipped"
+    try:
+        build_reminder_email(reminder).send()
+    except Exception as error:
+        # Let the retry (or the next scan) claim it again at once.
+        Reminder.objects.filter(pk=reminder_id, sent_at__isnull=True).update(
+            claimed_at=None, last_error=str(error)[:300]
+        )
+        raise
+    # The one window for a duplicate: a crash between the mail server's "accepted" and this
+    # UPDATE. The stable Message-ID lets mail systems drop the second copy.
+    Reminder.objects.filter(pk=reminder_id).update(sent_at=timezone.now(), last_error="")
+    return "sent"
+
+
+def reminder_message_id(reminder: Reminder) -> str:
+    domain = urlsplit(settings.SITE_URL).hostname or "rapport.local"
+    return f"<reminder-{reminder.pk}@{domain}>"
+
+
+def _reminder_link(reminder: Reminder) -> str:
+    if reminder.checkpoint_id:
+        path = reminder.checkpoint.engagement.get_absolute_url()
+    elif reminder.kind in (Reminder.Kind.SHARE_PLAN, Reminder.Kind.SHARE_PLAN_FINAL) and reminder.meeting.plan_id:
+        path = reverse("engagements:plan_share", args=[reminder.meeting.plan_id])
+    elif reminder.kind in (Reminder.Kind.SHARE_PLAN, Reminder.Kind.SHARE_PLAN_FINAL):
+        path = reverse("engagements:plan_upload", args=[reminder.meeting.engagement_id])
+    else:
+        path = reminder.meeting.get_absolute_url()
+    return settings.SITE_URL + path
+
+
+def build_reminder_email(reminder: Reminder) -> EmailMultiAlternatives:
+    from ..selectors import meeting_brief
+
+    recipient = reminder.recipient
+    profile = getattr(recipient, "advisor_profile", None)
+    cc = []
+    if reminder.kind == Reminder.Kind.SHARE_PLAN_FINAL and profile and profile.manager and profile.manager.email:
+        cc = [profile.manager.email]
+    last_call = reminder.kind in (Reminder.Kind.SHARE_PLAN_FINAL, Reminder.Kind.CONFIRM_RECEIPT)
+    context = {
+        "reminder": reminder,
+        "kind": reminder.kind,
+        "recipient": recipient,
+        "meeting": reminder.meeting,
+        "checkpoint": reminder.checkpoint,
+        "link": _reminder_link(reminder),
+        "brief": meeting_brief(meeting=reminder.meeting) if reminder.meeting_id and last_call else None,
+    }
+    with (
+        translation.override(profile.language if profile else settings.LANGUAGE_CODE),
+        timezone.override(settings.TIME_ZONE),
+    ):
+        subject = " ".join(render_to_string("emails/reminder_subject.txt", context).split())
+        text = render_to_string("emails/reminder_body.txt", context)
+        html = render_to_string("emails/reminder_body.html", context)
+    message = EmailMultiAlternatives(
+        subject, text, to=[recipient.email], cc=cc, headers={"Message-ID": reminder_message_id(reminder)}
+    )
+    message.attach_alternative(html, "text/html")
+    return message
