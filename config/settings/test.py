@@ -19,3 +19,7 @@ PRIVATE_MEDIA_ROOT = BASE_DIR / "var" / "test-private"
 # No collectstatic in tests: whitenoise serves from the finders instead of STATIC_ROOT.
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
+
+# The worker-kill test runs Celery workers in other processes: they deliver mail to files.
+if env("RAPPORT_TEST_MAIL_DIR", default=""):
+    EMAIL_BACKEND = "tests.support.SlowFileBackend"

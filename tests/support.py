@@ -1,0 +1,36 @@
+"""E-mail backends for tests that need a mail server with a character."""
+
+import os
+import time
+import uuid
+from pathlib import Path
+from smtplib import SMTPServerDisconnected
+
+from django.core.mail.backends.base import BaseEmailBackend
+from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
+
+
+class FlakyBackend(LocmemBackend):
+    """Refuses the first FAILURES sends with an SMTP error, then delivers to mail.outbox."""
+
+    failures_left = 0
+
+    def send_messages(self, messages):
+        if FlakyBackend.failures_left > 0:
+            FlakyBackend.failures_left -= 1
+            raise SMTPServerDisconnected("Connection unexpectedly closed (test)")
+        return super().send_messages(messages)
+
+
+class SlowFileBackend(BaseEmailBackend):
+    """A slow mail server that other processes can see: every accepted message becomes a
+    file in RAPPORT_TEST_MAIL_DIR named after its Message-ID (so copies can be counted)."""
+
+    def send_messages(self, messages):
+        folder = Path(os.environ["RAPPORT_TEST_MAIL_DIR"])
+        delay = float(os.environ.get("RAPPORT_TEST_MAIL_DELAY", "0.2"))
+        for message in messages:
+            time.sleep(delay)  # the conversation with the server
+            message_id = message.extra_headers.get("Message-ID", "none").strip("<>")
+            (folder / f"{message_id}--{uuid.uuid4().hex}.eml").write_bytes(message.message().as_bytes())
+        return len(messages)
