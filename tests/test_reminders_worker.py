@@ -1,0 +1,96 @@
+"""Reminders with a real Celery worker against the real broker (Redis in CI, not eager):
+each reminder reaches the outbox exactly once, whatever runs twice or fails on the way."""
+
+import threading
+import time
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.db import connections
+from django.utils import timezone
+
+from engagements import services
+from engagements.models import Reminder
+from tests import factories
+from tests.support import FlakyBackend
+
+pytestmark = [pytest.mark.redis]
+
+
+def wait_for(condition, timeout=30.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def due_discussions(count: int):
+    """Plan discussions in 48 hours with unshared plans: their 72-hour reminder is due."""
+    lead = factories.UserFactory()
+    factories.AdvisorProfileFactory(user=lead)
+    meetings = []
+    for _ in range(count):
+        engagement = factories.EngagementFactory(lead=lead)
+        plan = factories.DraftPlanFactory(engagement=engagement, version=1)
+        meetings.append(
+            factories.MeetingFactory(engagement=engagement, plan=plan, starts_at=timezone.now() + timedelta(hours=48))
+        )
+    return meetings
+
+
+def all_sent(count):
+    return lambda: Reminder.objects.filter(sent_at__isnull=False).count() == count
+
+
+def assert_each_reminder_mailed_once(count):
+    time.sleep(0.5)  # anything still in flight would arrive now
+    ids = [m.extra_headers["Message-ID"] for m in mail.outbox]
+    expected = {f"<reminder-{pk}@127.0.0.1>" for pk in Reminder.objects.values_list("pk", flat=True)}
+    assert len(expected) == count
+    assert sorted(ids) == sorted(expected), "each reminder exactly once"
+
+
+def test_the_scan_run_twice_sends_each_reminder_once(celery_worker):
+    due_discussions(5)
+    services.reminders_scan()
+    services.reminders_scan()
+    assert wait_for(all_sent(5)), "the worker did not send every reminder"
+    assert_each_reminder_mailed_once(5)
+
+
+def test_two_scans_at_once_send_each_reminder_once(celery_worker):
+    due_discussions(6)
+    errors = []
+
+    def run_scan():
+        try:
+            services.reminders_scan()
+        except Exception as error:  # surfaced below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run_scan) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert Reminder.objects.count() == 6
+    assert wait_for(all_sent(6)), "the worker did not send every reminder"
+    assert_each_reminder_mailed_once(6)
+
+
+def test_a_send_retried_after_an_smtp_error_arrives_once(celery_worker, settings):
+    settings.EMAIL_BACKEND = "tests.support.FlakyBackend"
+    FlakyBackend.failures_left = 2
+    due_discussions(1)
+    services.reminders_scan()
+    assert wait_for(all_sent(1), timeout=40), "the retried reminder never went out"
+    assert FlakyBackend.failures_left == 0
+    reminder = Reminder.objects.get()
+    assert reminder.attempts == 3
+    assert_each_reminder_mailed_once(1)
