@@ -81,6 +81,7 @@ class EngagementFacts:
     checkpoints: list[CheckpointFacts] = field(default_factory=list)
     decision_makers_left: list[tuple[int, str, date]] = field(default_factory=list)  # (contact id, name, left on)
     complaint_dates: list[date] = field(default_factory=list)
+    started_on: date | None = None
 
 
 STICKY = {"plan_not_shared", "stakeholder_change", "repeated_complaints"}
@@ -157,23 +158,27 @@ def stakeholder_change(facts: EngagementFacts, now: datetime, t: Thresholds) -> 
     return [
         Wanted("stakeholder_change", f"contact:{pk}", "medium", f"Decision maker {name} left on {left_on}.")
         for pk, name, left_on in facts.decision_makers_left
+        if facts.started_on is None or left_on >= facts.started_on  # a change during this engagement
     ]
 
 
 def repeated_complaints(facts: EngagementFacts, now: datetime, t: Thresholds) -> list[Wanted]:
-    """Subject is the latest window's first complaint date, so a new burst later is a new flag."""
-    dates = sorted(facts.complaint_dates)
-    for i in range(len(dates) - t.complaints_count + 1):
-        window = dates[i : i + t.complaints_count]
-        if window[-1] - window[0] <= timedelta(days=t.complaints_days):
-            return [
-                Wanted(
-                    "repeated_complaints",
-                    f"client:{facts.client_id}",
-                    "medium",
-                    f"{t.complaints_count} complaints between {window[0]} and {window[-1]}.",
-                )
-            ]
+    """Three complaints within 90 days, in the latest run of complaints (each within 90 days
+    of the one before), while that run is recent. The subject names the run's first date,
+    so the same run stays one flag and a new run after a quiet period is a new one."""
+    dates, days = sorted(facts.complaint_dates), timedelta(days=t.complaints_days)
+    if not dates or timezone.localtime(now).date() - dates[-1] > days:
+        return []
+    start = len(dates) - 1
+    while start > 0 and dates[start] - dates[start - 1] <= days:
+        start -= 1
+    run = dates[start:]
+    for i in range(len(run) - t.complaints_count + 1):
+        window = run[i : i + t.complaints_count]
+        if window[-1] - window[0] <= days:
+            return [Wanted("repeated_complaints", f"complaints:{run[0]}", "medium",
+                           f"{len(run)} complaints since {run[0]}, {t.complaints_count} of them within "
+                           f"{t.complaints_days} days.")]
     return []
 
 

@@ -7,7 +7,7 @@ a fixed local time (REMINDERS["checkpoint_local_hour"], Europe/Amsterdam) on its
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from django.conf import settings
 from django.utils import timezone
@@ -59,18 +59,21 @@ def meeting_reminders(meeting: MeetingFacts, *, now: datetime, policy: Policy) -
     """The reminders of one meeting that are due at `now` (due time reached, still useful)."""
     if meeting.status == "cancelled":
         return []
+    # Arithmetic in UTC: adding hours to a Europe/Amsterdam datetime would move by the wall
+    # clock and be an hour off across a change of summer time.
+    starts_at, ends_at = meeting.starts_at.astimezone(UTC), meeting.ends_at.astimezone(UTC)
     candidates: list[Due] = []
-    before_start = now < meeting.starts_at
+    before_start = now < starts_at
     if before_start and meeting.status == "scheduled":
         shared = _happened(meeting.plan_shared_at, now)
         if meeting.is_plan_discussion and not shared:
             lead = meeting.lead_hours or policy.default_lead_hours
-            candidates.append(Due(SHARE_PLAN, meeting.starts_at - timedelta(hours=lead)))
-            candidates.append(Due(SHARE_PLAN_FINAL, meeting.starts_at - timedelta(hours=policy.final_hours), True))
+            candidates.append(Due(SHARE_PLAN, starts_at - timedelta(hours=lead)))
+            candidates.append(Due(SHARE_PLAN_FINAL, starts_at - timedelta(hours=policy.final_hours), True))
         if meeting.has_plan and shared and not _happened(meeting.plan_acknowledged_at, now):
-            candidates.append(Due(CONFIRM_RECEIPT, meeting.starts_at - timedelta(hours=policy.confirm_receipt_hours)))
+            candidates.append(Due(CONFIRM_RECEIPT, starts_at - timedelta(hours=policy.confirm_receipt_hours)))
     if not meeting.logged:
-        due = meeting.ends_at + timedelta(hours=policy.log_after_hours)
+        due = ends_at + timedelta(hours=policy.log_after_hours)
         if now < due + timedelta(days=policy.catch_up_days):
             candidates.append(Due(LOG_MEETING, due))
     return [c for c in candidates if c.due_at <= now]

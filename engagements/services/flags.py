@@ -5,7 +5,7 @@ left, a complaint, a shared or answered plan) and by the reminder scan for the r
 depend on time. Running it twice changes nothing the second time.
 """
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
@@ -50,8 +50,7 @@ def _facts(engagement: Engagement, now: datetime, thresholds: rules.Thresholds) 
         for c in engagement.checkpoints.all()
     ]
     left = ClientContact.objects.filter(client_id=engagement.client_id, is_decision_maker=True, left_on__isnull=False)
-    since = timezone.localdate(now) - timedelta(days=thresholds.complaints_days * 2)
-    complaints = Complaint.objects.filter(client_id=engagement.client_id, received_on__gte=since)
+    complaints = Complaint.objects.filter(client_id=engagement.client_id)
     return rules.EngagementFacts(
         client_id=engagement.client_id,
         is_open=engagement.stage not in OPEN_STAGES_EXCLUDED,
@@ -61,6 +60,7 @@ def _facts(engagement: Engagement, now: datetime, thresholds: rules.Thresholds) 
         checkpoints=checkpoints,
         decision_makers_left=[(c.pk, c.name, c.left_on) for c in left],
         complaint_dates=list(complaints.values_list("received_on", flat=True)),
+        started_on=engagement.starts_on or timezone.localdate(engagement.created_at),
     )
 
 
