@@ -176,9 +176,15 @@ def repeated_complaints(facts: EngagementFacts, now: datetime, t: Thresholds) ->
     for i in range(len(run) - t.complaints_count + 1):
         window = run[i : i + t.complaints_count]
         if window[-1] - window[0] <= days:
-            return [Wanted("repeated_complaints", f"complaints:{run[0]}", "medium",
-                           f"{len(run)} complaints since {run[0]}, {t.complaints_count} of them within "
-                           f"{t.complaints_days} days.")]
+            return [
+                Wanted(
+                    "repeated_complaints",
+                    f"complaints:{run[0]}",
+                    "medium",
+                    f"{len(run)} complaints since {run[0]}, {t.complaints_count} of them within "
+                    f"{t.complaints_days} days.",
+                )
+            ]
     return []
 
 

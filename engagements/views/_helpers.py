@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext
 
 from core.exceptions import ApplicationError
@@ -42,3 +42,15 @@ def render_form(
         messages.error(request, gettext("Nothing was saved. Please correct the fields marked below."))
     context = {"form": form, "title": title, "back_url": back_url, "engagement": engagement, "submit": submit, **extra}
     return render(request, template, context, status=status)
+
+
+def form_page(request, form, *, save, success, done_url, **page):
+    """The usual form view. On a valid POST call `save(**cleaned_data)` (a service, usually a
+    functools.partial); when it succeeds, flash `success` and redirect to `done_url` (either
+    may be a function of the service's result). Otherwise show the form (see render_form)."""
+    if request.method == "POST" and form.is_valid():
+        result = run_service(request, form, save, **form.cleaned_data)
+        if result is not None:
+            messages.success(request, success(result) if callable(success) else success)
+            return redirect(done_url(result) if callable(done_url) else done_url)
+    return render_form(request, form=form, **page)

@@ -1,17 +1,21 @@
+from functools import partial
 from urllib.parse import urlencode
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from .. import policy, services
 from ..forms import ClientForm, ComplaintForm, ContactForm, ContactLeftForm
-from ._helpers import render_form, run_service
+from ._helpers import form_page
 from .engagements import _require_advisor
+
+
+def _client_url(client_id: int) -> str:
+    return reverse("engagements:client", args=[client_id])
 
 
 @login_required
@@ -36,28 +40,28 @@ def client_list(request):
 @login_required
 def client_create(request):
     _require_advisor(request.user)
-    form = ClientForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        client = run_service(request, form, services.client_create, by=request.user, **form.cleaned_data)
-        if client:
-            messages.success(request, _("Client created. Add its contacts next."))
-            return redirect("engagements:client", client.pk)
-    return render_form(request, form=form, title=_("New client"), back_url=reverse("engagements:clients"))
+    return form_page(
+        request,
+        ClientForm(request.POST or None),
+        save=partial(services.client_create, by=request.user),
+        success=_("Client created. Add its contacts next."),
+        done_url=lambda client: _client_url(client.pk),
+        title=_("New client"),
+        back_url=reverse("engagements:clients"),
+    )
 
 
 @login_required
 def client_edit(request, pk: int):
     client = policy.get_client_for_user(request.user, pk)
-    form = ClientForm(request.POST or None, instance=client)
-    if request.method == "POST" and form.is_valid():
-        if run_service(request, form, services.client_update, client=client, **form.cleaned_data):
-            messages.success(request, _("Client saved."))
-            return redirect("engagements:client", client.pk)
-    return render_form(
+    return form_page(
         request,
-        form=form,
+        ClientForm(request.POST or None, instance=client),
+        save=partial(services.client_update, client=client),
+        success=_("Client saved."),
+        done_url=_client_url(client.pk),
         title=_("Edit %(name)s") % {"name": client.name},
-        back_url=reverse("engagements:client", args=[client.pk]),
+        back_url=_client_url(client.pk),
     )
 
 
@@ -65,14 +69,15 @@ def client_edit(request, pk: int):
 def client_detail(request, pk: int):
     """engagements/client_detail.html: contacts (and who replaced whom), engagements, complaints."""
     client = policy.get_client_for_user(request.user, pk)
+    visible = policy.engagements_visible_to(request.user)
     context = {
         "client": client,
         "contacts": client.contacts.select_related("replaced_by").order_by("left_on", "name"),
-        "engagements": policy.engagements_visible_to(request.user).filter(client=client).select_related("lead"),
+        "engagements": visible.filter(client=client).select_related("lead"),
         # A complaint about an engagement follows that engagement's visibility.
-        "complaints": client.complaints.filter(
-            Q(engagement__isnull=True) | Q(engagement__in=policy.engagements_visible_to(request.user))
-        ).select_related("engagement", "recorded_by"),
+        "complaints": client.complaints.filter(Q(engagement__isnull=True) | Q(engagement__in=visible)).select_related(
+            "engagement", "recorded_by"
+        ),
     }
     return render(request, "engagements/client_detail.html", context)
 
@@ -80,32 +85,28 @@ def client_detail(request, pk: int):
 @login_required
 def contact_create(request, client_pk: int):
     client = policy.get_client_for_user(request.user, client_pk)
-    form = ContactForm(request.POST or None, client=client)
-    if request.method == "POST" and form.is_valid():
-        if run_service(request, form, services.contact_create, client=client, **form.cleaned_data):
-            messages.success(request, _("Contact added."))
-            return redirect("engagements:client", client.pk)
-    return render_form(
+    return form_page(
         request,
-        form=form,
+        ContactForm(request.POST or None, client=client),
+        save=partial(services.contact_create, client=client),
+        success=_("Contact added."),
+        done_url=_client_url(client.pk),
         title=_("New contact at %(name)s") % {"name": client.name},
-        back_url=reverse("engagements:client", args=[client.pk]),
+        back_url=_client_url(client.pk),
     )
 
 
 @login_required
 def contact_edit(request, pk: int):
     contact = policy.get_contact_for_user(request.user, pk)
-    form = ContactForm(request.POST or None, instance=contact, client=contact.client)
-    if request.method == "POST" and form.is_valid():
-        if run_service(request, form, services.contact_update, contact=contact, **form.cleaned_data):
-            messages.success(request, _("Contact saved."))
-            return redirect("engagements:client", contact.client_id)
-    return render_form(
+    return form_page(
         request,
-        form=form,
+        ContactForm(request.POST or None, instance=contact, client=contact.client),
+        save=partial(services.contact_update, contact=contact),
+        success=_("Contact saved."),
+        done_url=_client_url(contact.client_id),
         title=_("Edit %(name)s") % {"name": contact.name},
-        back_url=reverse("engagements:client", args=[contact.client_id]),
+        back_url=_client_url(contact.client_id),
     )
 
 
@@ -117,15 +118,14 @@ def contact_left(request, pk: int):
         contact=contact,
         initial={"left_on": contact.left_on, "replaced_by": contact.replaced_by_id},
     )
-    if request.method == "POST" and form.is_valid():
-        if run_service(request, form, services.contact_mark_left, contact=contact, **form.cleaned_data):
-            messages.success(request, _("%(name)s is marked as having left.") % {"name": contact.name})
-            return redirect("engagements:client", contact.client_id)
-    return render_form(
+    return form_page(
         request,
-        form=form,
+        form,
+        save=partial(services.contact_mark_left, contact=contact),
+        success=_("%(name)s is marked as having left.") % {"name": contact.name},
+        done_url=_client_url(contact.client_id),
         title=_("%(name)s left the client") % {"name": contact.name},
-        back_url=reverse("engagements:client", args=[contact.client_id]),
+        back_url=_client_url(contact.client_id),
     )
 
 
@@ -136,13 +136,12 @@ def complaint_create(request, client_pk: int):
     form = ComplaintForm(
         request.POST or None, engagements=engagements, initial={"engagement": request.GET.get("engagement")}
     )
-    if request.method == "POST" and form.is_valid():
-        if run_service(request, form, services.complaint_record, client=client, by=request.user, **form.cleaned_data):
-            messages.success(request, _("Complaint recorded."))
-            return redirect("engagements:client", client.pk)
-    return render_form(
+    return form_page(
         request,
-        form=form,
+        form,
+        save=partial(services.complaint_record, client=client, by=request.user),
+        success=_("Complaint recorded."),
+        done_url=_client_url(client.pk),
         title=_("Record a complaint from %(name)s") % {"name": client.name},
-        back_url=reverse("engagements:client", args=[client.pk]),
+        back_url=_client_url(client.pk),
     )

@@ -1,8 +1,9 @@
-from django.contrib import messages
+from functools import partial
+
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,7 +14,7 @@ from .. import policy, selectors, services
 from ..filters import EngagementFilter
 from ..forms import EngagementForm
 from ..models import Flag, PlanAnswer
-from ._helpers import render_form, run_service
+from ._helpers import form_page
 
 
 def _require_advisor(user):
@@ -39,31 +40,35 @@ def engagement_list(request):
 @login_required
 def engagement_create(request):
     _require_advisor(request.user)
-    clients = policy.clients_visible_to(request.user)
     form = EngagementForm(
-        request.POST or None, clients=clients, initial={"lead": request.user.pk, "client": request.GET.get("client")}
+        request.POST or None,
+        clients=policy.clients_visible_to(request.user),
+        initial={"lead": request.user.pk, "client": request.GET.get("client")},
     )
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        engagement = run_service(request, form, services.engagement_create, by=request.user, **data)
-        if engagement:
-            messages.success(request, _("Engagement created."))
-            return redirect(engagement)
-    return render_form(request, form=form, title=_("New engagement"), back_url=reverse("engagements:list"))
+    return form_page(
+        request,
+        form,
+        save=partial(services.engagement_create, by=request.user),
+        success=_("Engagement created."),
+        done_url=lambda engagement: engagement.get_absolute_url(),
+        title=_("New engagement"),
+        back_url=reverse("engagements:list"),
+    )
 
 
 @login_required
 def engagement_edit(request, pk: int):
     engagement = policy.get_engagement_for_user(request.user, pk, write=True)
-    clients = policy.clients_visible_to(request.user)
-    form = EngagementForm(request.POST or None, instance=engagement, clients=clients)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        if run_service(request, form, services.engagement_update, engagement=engagement, **data):
-            messages.success(request, _("Engagement saved."))
-            return redirect(engagement)
-    return render_form(
-        request, form=form, title=_("Edit engagement"), back_url=engagement.get_absolute_url(), engagement=engagement
+    form = EngagementForm(request.POST or None, instance=engagement, clients=policy.clients_visible_to(request.user))
+    return form_page(
+        request,
+        form,
+        save=partial(services.engagement_update, engagement=engagement),
+        success=_("Engagement saved."),
+        done_url=engagement.get_absolute_url(),
+        title=_("Edit engagement"),
+        engagement=engagement,
+        back_url=engagement.get_absolute_url(),
     )
 
 

@@ -11,51 +11,54 @@ from .. import policy, services
 from ..calendar import meetings_to_ics
 from ..forms import MeetingForm, MeetingLogForm
 from ..models import MeetingLog
-from ._helpers import render_form, run_service
+from ._helpers import form_page, render_form, run_service
 
 
-def _meeting_kwargs(data):
-    return {
-        "purpose": data["purpose"],
-        "starts_at": data["starts_at"],
-        "duration_minutes": data["duration_minutes"],
-        "location": data.get("location", ""),
-        "plan": data.get("plan"),
-        "contacts": data.get("contact_attendees") or [],
-        "advisors": data.get("advisor_attendees") or [],
-    }
+def _meeting_save(service, **bound):
+    """Call a meeting service with the form's fields under the service's names."""
+
+    def save(
+        *, purpose, starts_at, duration_minutes, location="", plan=None, contact_attendees=(), advisor_attendees=()
+    ):
+        return service(
+            **bound,
+            purpose=purpose,
+            starts_at=starts_at,
+            duration_minutes=duration_minutes,
+            location=location,
+            plan=plan,
+            contacts=contact_attendees or [],
+            advisors=advisor_attendees or [],
+        )
+
+    return save
 
 
 @login_required
 def meeting_create(request, engagement_pk: int):
     engagement = policy.get_engagement_for_user(request.user, engagement_pk, write=True)
     latest_plan = engagement.plans.order_by("-version").first()
-    form = MeetingForm(request.POST or None, engagement=engagement, initial={"plan": latest_plan})
-    if request.method == "POST" and form.is_valid():
-        meeting = run_service(
-            request, form, services.meeting_schedule, engagement=engagement, **_meeting_kwargs(form.cleaned_data)
-        )
-        if meeting:
-            messages.success(request, _("Meeting scheduled."))
-            return redirect(meeting)
-    return render_form(
-        request, form=form, title=_("Schedule a meeting"), engagement=engagement, back_url=engagement.get_absolute_url()
+    return form_page(
+        request,
+        MeetingForm(request.POST or None, engagement=engagement, initial={"plan": latest_plan}),
+        save=_meeting_save(services.meeting_schedule, engagement=engagement),
+        success=_("Meeting scheduled."),
+        done_url=lambda meeting: meeting.get_absolute_url(),
+        title=_("Schedule a meeting"),
+        engagement=engagement,
+        back_url=engagement.get_absolute_url(),
     )
 
 
 @login_required
 def meeting_edit(request, pk: int):
     meeting = policy.get_meeting_for_user(request.user, pk)
-    form = MeetingForm(request.POST or None, instance=meeting, engagement=meeting.engagement)
-    if request.method == "POST" and form.is_valid():
-        if run_service(
-            request, form, services.meeting_reschedule, meeting=meeting, **_meeting_kwargs(form.cleaned_data)
-        ):
-            messages.success(request, _("Meeting updated."))
-            return redirect(meeting)
-    return render_form(
+    return form_page(
         request,
-        form=form,
+        MeetingForm(request.POST or None, instance=meeting, engagement=meeting.engagement),
+        save=_meeting_save(services.meeting_reschedule, meeting=meeting),
+        success=_("Meeting updated."),
+        done_url=meeting.get_absolute_url(),
         title=_("Change or reschedule the meeting"),
         engagement=meeting.engagement,
         back_url=meeting.get_absolute_url(),

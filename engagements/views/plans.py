@@ -1,36 +1,31 @@
 import mimetypes
+from functools import partial
 from pathlib import Path
 
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
-from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from .. import policy, services
 from ..forms import PlanShareForm, PlanUploadForm
 from ..validators import PLAN_CONTENT_TYPES
-from ._helpers import render_form, run_service
+from ._helpers import form_page
 
 
 @login_required
 def plan_upload(request, engagement_pk: int):
     engagement = policy.get_engagement_for_user(request.user, engagement_pk, write=True)
-    form = PlanUploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        plan = run_service(
-            request, form, services.plan_upload, engagement=engagement, by=request.user, **form.cleaned_data
-        )
-        if plan:
-            messages.success(
-                request, _("Plan v%(v)s uploaded. Share it with the client before the meeting.") % {"v": plan.version}
-            )
-            return redirect("engagements:plan_share", plan.pk)
-    return render_form(
+    return form_page(
         request,
-        form=form,
+        PlanUploadForm(request.POST or None, request.FILES or None),
+        save=partial(services.plan_upload, engagement=engagement, by=request.user),
+        success=lambda plan: (
+            _("Plan v%(v)s uploaded. Share it with the client before the meeting.") % {"v": plan.version}
+        ),
+        done_url=lambda plan: reverse("engagements:plan_share", args=[plan.pk]),
         title=_("Upload a new plan version"),
         engagement=engagement,
         back_url=engagement.get_absolute_url(),
@@ -41,22 +36,15 @@ def plan_upload(request, engagement_pk: int):
 @login_required
 def plan_share(request, pk: int):
     plan = policy.get_plan_for_user(request.user, pk)
-    form = PlanShareForm(request.POST or None, plan=plan)
-    if request.method == "POST" and form.is_valid():
-        shares = run_service(
-            request, form, services.plan_share, plan=plan, by=request.user, contacts=form.cleaned_data["contacts"]
-        )
-        if shares:
-            names = ", ".join(share.contact.name for share in shares)
-            messages.success(
-                request,
-                _("Plan v%(v)s shared with %(names)s; the e-mails are on their way.")
-                % {"v": plan.version, "names": names},
-            )
-            return redirect(plan.engagement)
-    return render_form(
+    return form_page(
         request,
-        form=form,
+        PlanShareForm(request.POST or None, plan=plan),
+        save=partial(services.plan_share, plan=plan, by=request.user),
+        success=lambda shares: (
+            _("Plan v%(v)s shared with %(names)s; the e-mails are on their way.")
+            % {"v": plan.version, "names": ", ".join(share.contact.name for share in shares)}
+        ),
+        done_url=plan.engagement.get_absolute_url(),
         title=_("Share “%(title)s” v%(v)s") % {"title": plan.title, "v": plan.version},
         engagement=plan.engagement,
         back_url=plan.engagement.get_absolute_url(),
