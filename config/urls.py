@@ -14,6 +14,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("engagements/", include("engagements.urls")),
+    path("advisors/", include("advisors.urls")),
     # No login: the signed token is the key, and it opens this one plan only.
     path("p/<str:token>/", client_link.client_plan, name="client_plan"),
     path("p/<str:token>/file/", client_link.client_plan_file, name="client_plan_file"),

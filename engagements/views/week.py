@@ -3,7 +3,6 @@ from datetime import timedelta
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
@@ -20,9 +19,7 @@ def my_week(request):
     """engagements/my_week.html: the next 7 days' meetings with their readiness, meetings
     waiting for a log, and the user's open flags."""
     _require_advisor(request.user)
-    profile = AdvisorProfile.objects.filter(user=request.user).first()
-    feed_url = request.build_absolute_uri(reverse("calendar_feed", args=[profile.calendar_token])) if profile else ""
-    return render(request, "engagements/my_week.html", {**selectors.my_week(user=request.user), "feed_url": feed_url})
+    return render(request, "engagements/my_week.html", selectors.my_week(user=request.user))
 
 
 @never_cache
