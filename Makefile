@@ -63,4 +63,6 @@ messages: install  ## Update and compile the Dutch translations
 
 check-deploy: install  ## Django's deployment checklist with production settings
 	DJANGO_SETTINGS_MODULE=config.settings.production DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:?set it} \
-	DJANGO_ALLOWED_HOSTS=$${DJANGO_ALLOWED_HOSTS:-rapport.example.com} $(MANAGE) check --deploy --fail-level WARNING
+	DJANGO_ALLOWED_HOSTS=$${DJANGO_ALLOWED_HOSTS:?set it} DJANGO_SITE_URL=$${DJANGO_SITE_URL:?set it} \
+	DATABASE_URL=$${DATABASE_URL:?set it} CELERY_BROKER_URL=$${CELERY_BROKER_URL:?set it} EMAIL_URL=$${EMAIL_URL:?set it} \
+	$(MANAGE) check --deploy --fail-level WARNING

@@ -9,6 +9,5 @@ and on each advisor's profile, not in the schedule.
 CELERY_BEAT_SCHEDULE = {
     # Every minute: record the reminders that came due, raise time-based flags, and hand
     # out pending reminders (also those a dead worker had claimed).
-    "reminders-scan": {"task": "engagements.tasks.reminders_scan", "schedule": 60.0,
-                       "options": {"expires": 55}},
+    "reminders-scan": {"task": "engagements.tasks.reminders_scan", "schedule": 60.0, "options": {"expires": 55}},
 }

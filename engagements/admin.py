@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
 
 from . import models, services
 
@@ -46,6 +48,17 @@ class PlanShareInline(admin.TabularInline):
 
 @admin.register(models.DraftPlan)
 class DraftPlanAdmin(admin.ModelAdmin):
+    # The file lives in private storage, which has no URL: the admin links to the
+    # permission-checked download instead of showing its file widget.
+    exclude = ["file"]
+    readonly_fields = ["file_download"]
+
+    @admin.display(description="file")
+    def file_download(self, plan):
+        if not plan.file:
+            return "—"
+        return format_html('<a href="{}">{}</a>', reverse("engagements:plan_download", args=[plan.pk]), plan.file.name)
+
     list_display = ["title", "version", "engagement", "shared_at", "acknowledged_at", "matches_expectations"]
     list_filter = ["matches_expectations", ("shared_at", admin.EmptyFieldListFilter)]
     search_fields = ["title", "summary", "engagement__title", "engagement__client__name"]
@@ -110,7 +123,7 @@ class ComplaintAdmin(admin.ModelAdmin):
     list_display = ["category", "client", "engagement", "received_on", "recorded_by"]
     list_filter = ["category", "received_on"]
     search_fields = ["description", "client__name", "engagement__title"]
-    list_select_related = ["client", "engagement", "recorded_by"]
+    list_select_related = ["client", "engagement__client", "recorded_by"]
     autocomplete_fields = ["client", "engagement", "recorded_by"]
 
 
@@ -119,7 +132,7 @@ class FlagAdmin(admin.ModelAdmin):
     list_display = ["kind", "engagement", "severity", "source", "status", "decision", "created_at"]
     list_filter = ["status", "severity", "kind", "source", "decision"]
     search_fields = ["details", "decision_note", "engagement__title", "subject"]
-    list_select_related = ["engagement"]
+    list_select_related = ["engagement__client"]
     autocomplete_fields = ["engagement", "raised_by", "decided_by"]
 
     # Flags changed here still drive the engagement's health.
@@ -146,5 +159,5 @@ class PlanAnswerAdmin(admin.ModelAdmin):
     list_display = ["plan", "share", "received", "matches_expectations", "created_at"]
     list_filter = ["matches_expectations", "received", "created_at"]
     search_fields = ["adjustments", "plan__title", "share__contact__name"]
-    list_select_related = ["plan", "share__contact"]
+    list_select_related = ["plan", "share__plan", "share__contact"]
     autocomplete_fields = ["plan", "share"]

@@ -36,10 +36,10 @@ class EngagementFilter(django_filters.FilterSet):
         model = Engagement
         fields = ["q", "stage", "health", "client", "lead"]
 
-    def __init__(self, *args, clients, **kwargs):
+    def __init__(self, *args, clients, advisors, **kwargs):
         super().__init__(*args, **kwargs)
         self.filters["client"].queryset = clients
-        self.filters["lead"].queryset = advisors_queryset()
+        self.filters["lead"].queryset = advisors
         self.filters["lead"].field.label_from_instance = lambda u: u.get_full_name() or u.username
         for field in self.form.fields.values():
             is_select = hasattr(field, "choices")

@@ -2,6 +2,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Fieldset, Layout
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -88,11 +89,14 @@ class EngagementForm(CrispyMixin, forms.ModelForm):
             "boundaries": forms.Textarea(attrs={"rows": 2}),
         }
 
-    def __init__(self, *args, clients, **kwargs):
+    def __init__(self, *args, clients, advisors, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["client"].queryset = clients
-        self.fields["lead"].queryset = advisors_queryset()
-        self.fields["members"].queryset = advisors_queryset()
+        if self.instance.pk:  # whoever is on it already stays choosable
+            current = [self.instance.lead_id, *self.instance.members.values_list("pk", flat=True)]
+            advisors = get_user_model().objects.filter(Q(pk__in=advisors.values("pk")) | Q(pk__in=current))
+        self.fields["lead"].queryset = advisors
+        self.fields["members"].queryset = advisors
         self.helper.layout = Layout(
             Fieldset(
                 _("Engagement"),
@@ -292,7 +296,11 @@ class MeetingForm(CrispyMixin, forms.ModelForm):
         self.fields["contact_attendees"].error_messages["invalid_choice"] = _(
             "Choose contacts of this engagement's client only."
         )
-        self.fields["advisor_attendees"].queryset = advisors_queryset()
+        # Only people who work on the engagement: attending shows its meetings in My week.
+        on_it = Q(pk=engagement.lead_id) | Q(pk__in=engagement.members.values("pk"))
+        if self.instance.pk:
+            on_it |= Q(pk__in=self.instance.advisor_attendees.values("pk"))
+        self.fields["advisor_attendees"].queryset = get_user_model().objects.filter(on_it).order_by("first_name")
         if not self.instance.pk:
             self.fields["advisor_attendees"].initial = [engagement.lead_id]
 

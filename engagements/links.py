@@ -10,7 +10,9 @@ from datetime import timedelta
 from django.conf import settings
 from django.core import signing
 
-from .models import PlanShare
+from .models import Engagement, PlanShare
+
+CLOSED_STAGES = (Engagement.Stage.CLOSED, Engagement.Stage.LOST)
 
 SALT = "rapport.engagements.plan-link"
 
@@ -37,8 +39,12 @@ def share_for_token(token: str) -> PlanShare:
     except signing.BadSignature:
         raise LinkInvalid from None
     try:
-        return PlanShare.objects.select_related("plan__engagement__client", "contact").get(
+        share = PlanShare.objects.select_related("plan__engagement__client", "contact").get(
             pk=payload["share"], plan_id=payload["plan"]
         )
     except (PlanShare.DoesNotExist, KeyError, TypeError):
         raise LinkInvalid from None
+    # A contact who left, or an engagement that ended, closes the link before it expires.
+    if share.contact.left_on is not None or share.plan.engagement.stage in CLOSED_STAGES:
+        raise LinkInvalid
+    return share

@@ -238,7 +238,11 @@ class PlanShare(BaseModel):
     shared_at = models.DateTimeField(_("shared at"))
     shared_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     opened_at = models.DateTimeField(_("first opened at"), null=True, blank=True)
-    # Set by the task that sends the e-mail, so a retried task never mails twice.
+    # The sending task claims the share (claimed_at, claimed_by = its task id, kept across
+    # its own retries) and sets emailed_at once the mail server took the message. A claim
+    # older than RAPPORT_REMINDER_CLAIM_STALE_SECONDS is handed out again by the scan.
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    claimed_by = models.CharField(_("claimed by"), max_length=64, blank=True)
     emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
 
     class Meta:
@@ -247,6 +251,10 @@ class PlanShare(BaseModel):
         verbose_name_plural = _("plan shares")
         constraints = [
             models.UniqueConstraint(fields=["plan", "contact"], name="planshare_unique_contact"),
+        ]
+        indexes = [
+            # The scan's look for share e-mails that never went out.
+            models.Index(fields=["shared_at"], condition=Q(emailed_at__isnull=True), name="planshare_unsent_idx"),
         ]
 
     def __str__(self) -> str:
@@ -589,6 +597,7 @@ class Reminder(BaseModel):
     recipient = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="reminders")
     due_at = models.DateTimeField(_("due at"))
     claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    claimed_by = models.CharField(_("claimed by"), max_length=64, blank=True)  # the task id
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     # Set instead of sent_at when, at sending time, the reminder no longer applies (the plan
     # was shared meanwhile, the meeting moved or was cancelled).

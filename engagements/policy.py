@@ -74,6 +74,34 @@ def get_engagement_for_user(user: User, pk: int, *, write: bool = False) -> Enga
     return engagement
 
 
+def advisors_assignable_by(user: User):
+    """Whom a user may make lead or member of an engagement: the advisors of their own team
+    (and themselves). Superusers may choose anyone. Never a list of every team's people."""
+    from django.contrib.auth import get_user_model
+
+    advisors = get_user_model().objects.filter(is_active=True, groups__name__in=[roles.CONSULTANT, roles.MANAGER])
+    if not user.is_superuser:
+        condition = Q(pk=user.pk)
+        team_id = _team_id(user)
+        if team_id is not None:
+            condition |= Q(advisor_profile__team_id=team_id)
+        advisors = advisors.filter(condition)
+    return advisors.distinct().order_by("first_name", "last_name")
+
+
+def advisors_on_visible_engagements(user: User):
+    """The leads and members of the engagements a user may see (for the list's filter)."""
+    from django.contrib.auth import get_user_model
+
+    visible = engagements_visible_to(user)
+    members = Engagement.members.through.objects.filter(engagement__in=visible).values("user")
+    return (
+        get_user_model()
+        .objects.filter(Q(pk__in=visible.values("lead")) | Q(pk__in=members))
+        .order_by("first_name", "last_name")
+    )
+
+
 def _get_or_404(queryset, pk):
     try:
         return queryset.get(pk=pk)

@@ -146,12 +146,15 @@ def engagement_timeline(*, engagement: Engagement) -> list[TimelineEvent]:
 
 # --- "My week" ----------------------------------------------------------------------------------
 def meetings_of_advisor(user) -> QuerySet[Meeting]:
-    """Meetings of engagements the user leads or belongs to, or that the user attends."""
+    """Meetings of engagements the user leads or belongs to, or that the user attends, and
+    always only of engagements the policy lets the user see."""
     member_of = Engagement.members.through.objects.filter(user=user).values("engagement")
     attends = Meeting.advisor_attendees.through.objects.filter(user=user).values("meeting")
-    return Meeting.objects.filter(
-        Q(engagement__lead=user) | Q(engagement__in=member_of) | Q(pk__in=attends)
-    ).select_related("engagement__client", "plan")
+    return (
+        Meeting.objects.filter(Q(engagement__lead=user) | Q(engagement__in=member_of) | Q(pk__in=attends))
+        .filter(engagement__in=engagements_visible_to(user))
+        .select_related("engagement__client", "plan")
+    )
 
 
 @dataclass(frozen=True)

@@ -13,10 +13,11 @@ def engagement_refresh_health(engagement_id: int) -> None:
     services.engagement_refresh_health(engagement_id=engagement_id)
 
 
-@shared_task(acks_late=True, autoretry_for=TRANSIENT, retry_backoff=True, max_retries=8)
-def plan_share_email_send(share_id: int) -> None:
-    """E-mail one contact the link to a shared plan; the share row says whether it went out."""
-    services.plan_share_email_send(share_id=share_id)
+@shared_task(bind=True, acks_late=True, autoretry_for=TRANSIENT, retry_backoff=True, max_retries=8)
+def plan_share_email_send(self, share_id: int) -> None:
+    """E-mail one contact the link to a shared plan; the share row says whether it went out.
+    The task id is the claim: its own retries may take the share again, nobody else."""
+    services.plan_share_email_send(share_id=share_id, claim_token=self.request.id or "")
 
 
 @shared_task(acks_late=True)
@@ -25,7 +26,10 @@ def reminders_scan() -> None:
     services.reminders_scan()
 
 
-@shared_task(acks_late=True, autoretry_for=TRANSIENT, retry_backoff=True, retry_backoff_max=600, max_retries=8)
-def reminder_send(reminder_id: int) -> None:
-    """Send one reminder; the row's claim and sent_at make a second delivery harmless."""
-    services.reminder_send(reminder_id=reminder_id)
+@shared_task(
+    bind=True, acks_late=True, autoretry_for=TRANSIENT, retry_backoff=True, retry_backoff_max=300, max_retries=8
+)
+def reminder_send(self, reminder_id: int) -> None:
+    """Send one reminder; the row's claim and sent_at make a second delivery harmless.
+    The task id is the claim: its own retries may take the reminder again, nobody else."""
+    services.reminder_send(reminder_id=reminder_id, claim_token=self.request.id or "")

@@ -29,8 +29,15 @@ def _looks_like(extension: str, upload) -> bool:
             names = set(archive.namelist())
             if extension == ".docx":
                 return "[Content_Types].xml" in names and "word/document.xml" in names
-            # ODF: the first entry is "mimetype", stored, naming the document type.
-            return "mimetype" in names and archive.read("mimetype").strip() == ODT_MIMETYPE
+            # ODF: an entry "mimetype", stored (not compressed), naming the document type. Read
+            # only that small entry, and only when it is small: no zip bomb gets unpacked.
+            if "mimetype" not in names:
+                return False
+            info = archive.getinfo("mimetype")
+            if info.compress_type != zipfile.ZIP_STORED or info.file_size > 100:
+                return False
+            with archive.open(info) as entry:
+                return entry.read(100).strip() == ODT_MIMETYPE
     except (zipfile.BadZipFile, KeyError, OSError):
         return False
     finally:

@@ -41,7 +41,6 @@ RAPPORT_FLAG_RULES: dict = {}
 # A claimed reminder not marked sent after this long belongs to a worker that died: the
 # next scan hands it out again. Longer than CELERY_TASK_TIME_LIMIT.
 RAPPORT_REMINDER_CLAIM_STALE_SECONDS = env.int("RAPPORT_REMINDER_CLAIM_STALE_SECONDS", default=600)
-RAPPORT_REMINDER_MAX_ATTEMPTS = 10
 
 DJANGO_APPS = [
     "django.contrib.auth",

@@ -4,12 +4,21 @@
 reports nothing. https://docs.djangoproject.com/en/5.2/howto/deployment/checklist/
 """
 
+from django.core.exceptions import ImproperlyConfigured
+
 from .base import *  # noqa: F403
-from .base import STORAGES, env
+from .base import SITE_URL, STORAGES, env
 
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")  # no default: a missing key stops the boot
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
+
+# The development defaults of base.py (SQLite, the filesystem broker, console e-mail, links
+# to 127.0.0.1) would fail quietly in production: each must be set explicitly here.
+for _required in ("DATABASE_URL", "CELERY_BROKER_URL", "EMAIL_URL", "DJANGO_SITE_URL"):
+    env(_required)  # ImproperlyConfigured when missing
+if not SITE_URL.startswith("https://"):
+    raise ImproperlyConfigured("DJANGO_SITE_URL must start with https:// in production (it is in every e-mail).")
 
 # Behind a TLS-terminating proxy that sets X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -1,4 +1,8 @@
+from datetime import datetime, timedelta
+
+from django.conf import settings
 from django.db import models
+from django.db.models import Q
 
 
 def model_update(instance: models.Model, *, data: dict) -> models.Model:
@@ -8,3 +12,18 @@ def model_update(instance: models.Model, *, data: dict) -> models.Model:
     instance.full_clean()
     instance.save()
     return instance
+
+
+def claim(model: type[models.Model], pk: int, *, pending: Q, token: str, now: datetime, **also) -> bool:
+    """Take one row of work for `token` with a single conditional UPDATE: only if it is still
+    pending and nobody holds a fresh claim (a retry of the same task holds the same token).
+    A claim older than RAPPORT_REMINDER_CLAIM_STALE_SECONDS belongs to a worker that died."""
+    stale = now - timedelta(seconds=settings.RAPPORT_REMINDER_CLAIM_STALE_SECONDS)
+    free = Q(claimed_at__isnull=True) | Q(claimed_at__lt=stale) | Q(claimed_by=token)
+    return model.objects.filter(pending, free, pk=pk).update(claimed_at=now, claimed_by=token, **also) == 1
+
+
+def claim_is_free(now: datetime) -> Q:
+    """The rows the scan may hand out: never claimed, or claimed by a worker that died."""
+    stale = now - timedelta(seconds=settings.RAPPORT_REMINDER_CLAIM_STALE_SECONDS)
+    return Q(claimed_at__isnull=True) | Q(claimed_at__lt=stale)

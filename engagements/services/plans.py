@@ -1,10 +1,11 @@
 import logging
+import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -12,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from ..links import plan_link_token
 from ..models import DraftPlan, Engagement, ExpectationCheckpoint, PlanAnswer, PlanShare
+from ._common import claim
 from .flags import flags_sync
 
 logger = logging.getLogger(__name__)
@@ -66,28 +68,31 @@ def plan_share(*, plan: DraftPlan, contacts, by) -> list[PlanShare]:
         shares = []
         for contact in contacts:
             share, _created = PlanShare.objects.update_or_create(
-                plan=plan, contact=contact, defaults={"shared_at": now, "shared_by": by, "emailed_at": None}
+                plan=plan,
+                contact=contact,
+                defaults={"shared_at": now, "shared_by": by, "emailed_at": None, "claimed_at": None, "claimed_by": ""},
             )
             shares.append(share)
-            transaction.on_commit(lambda pk=share.pk: plan_share_email_send_task.delay(pk))
+            # robust: a broker that is down must not undo the sharing; the scan sends it later.
+            transaction.on_commit(lambda pk=share.pk: plan_share_email_send_task.delay(pk), robust=True)
         flags_sync(engagement_id=plan.engagement_id)
     return shares
 
 
-def plan_share_email_send(*, share_id: int) -> bool:
-    """Send one share's e-mail, at most once per sharing: claim it, send, or release it.
+def plan_share_email_send(*, share_id: int, claim_token: str = "") -> bool:
+    """Send one share's e-mail, at most once per sharing: claim it, send, mark it e-mailed.
 
-    Returns False when there was nothing to send (already sent, or shared anew since).
+    Returns False when there was nothing to do (sent already, or another worker has it).
+    On an error the claim stays with this task (its retries hold the same token); if the
+    task gives up, the claim goes stale and the reminder scan hands the share out again.
     """
-    claimed = PlanShare.objects.filter(pk=share_id, emailed_at=None).update(emailed_at=timezone.now())
-    if not claimed:
+    now = timezone.now()
+    token = claim_token or uuid.uuid4().hex
+    if not claim(PlanShare, share_id, pending=Q(emailed_at__isnull=True), token=token, now=now):
         return False
     share = PlanShare.objects.select_related("plan__engagement__client", "contact", "shared_by").get(pk=share_id)
-    try:
-        _build_share_email(share).send()
-    except Exception:
-        PlanShare.objects.filter(pk=share_id).update(emailed_at=None)  # let the retry send it
-        raise
+    _build_share_email(share).send()
+    PlanShare.objects.filter(pk=share_id).update(emailed_at=timezone.now())
     return True
 
 
@@ -101,7 +106,7 @@ def _build_share_email(share: PlanShare) -> EmailMultiAlternatives:
         "days": settings.PLAN_LINK_MAX_AGE_DAYS,
     }
     with translation.override(contact.language):
-        subject = render_to_string("emails/plan_shared_subject.txt", context).strip()
+        subject = " ".join(render_to_string("emails/plan_shared_subject.txt", context).split())
         text = render_to_string("emails/plan_shared_body.txt", context)
         html = render_to_string("emails/plan_shared_body.html", context)
     reply_to = [share.shared_by.email] if share.shared_by.email else []

@@ -8,8 +8,10 @@ UPDATE, sends, and marks it sent. A claim older than RAPPORT_REMINDER_CLAIM_STAL
 """
 
 import logging
+import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -23,7 +25,8 @@ from django.utils import timezone, translation
 from advisors.models import AdvisorProfile
 
 from .. import reminders as policy_rules
-from ..models import ExpectationCheckpoint, Meeting, Reminder
+from ..models import ExpectationCheckpoint, Meeting, PlanShare, Reminder
+from ._common import claim, claim_is_free
 from .flags import flags_sync
 
 logger = logging.getLogger(__name__)
@@ -64,6 +67,7 @@ def reminders_scan(*, now: datetime | None = None) -> ScanResult:
     start times, recent due dates, pending reminders), so its cost follows what is due,
     not the number of meetings ever held.
     """
+    from ..tasks import plan_share_email_send as plan_share_email_send_task
     from ..tasks import reminder_send as reminder_send_task
 
     now = now or timezone.now()
@@ -111,20 +115,27 @@ def reminders_scan(*, now: datetime | None = None) -> ScanResult:
         for engagement_id in engagement_ids:
             flags_sync(engagement_id=engagement_id, now=now)
 
-        stale = now - timedelta(seconds=settings.RAPPORT_REMINDER_CLAIM_STALE_SECONDS)
         pending = list(
             Reminder.objects.filter(
-                sent_at__isnull=True,
-                skipped_at__isnull=True,
-                due_at__lte=now,
-                due_at__gte=now - catch_up,
-                attempts__lt=settings.RAPPORT_REMINDER_MAX_ATTEMPTS,
+                sent_at__isnull=True, skipped_at__isnull=True, due_at__lte=now, due_at__gte=now - catch_up
             )
-            .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=stale))
+            .filter(claim_is_free(now))
             .values_list("pk", flat=True)
         )
-        transaction.on_commit(lambda: [reminder_send_task.delay(pk) for pk in pending])
-    return ScanResult(recorded=len(rows), enqueued=len(pending), engagements_checked=len(engagement_ids))
+        max_age = timedelta(days=settings.PLAN_LINK_MAX_AGE_DAYS)
+        unsent_shares = list(
+            PlanShare.objects.filter(emailed_at__isnull=True, shared_at__gte=now - max_age, shared_at__lte=now)
+            .filter(claim_is_free(now))
+            .values_list("pk", flat=True)
+        )
+        # robust: one failed enqueue (broker down) must not stop the others; the next scan retries.
+        for pk in pending:
+            transaction.on_commit(partial(reminder_send_task.delay, pk), robust=True)
+        for pk in unsent_shares:
+            transaction.on_commit(partial(plan_share_email_send_task.delay, pk), robust=True)
+    return ScanResult(
+        recorded=len(rows), enqueued=len(pending) + len(unsent_shares), engagements_checked=len(engagement_ids)
+    )
 
 
 def _engagements_with_time_rules(*, now: datetime, catch_up: timedelta, today) -> set[int]:
@@ -153,24 +164,30 @@ def _engagements_with_time_rules(*, now: datetime, catch_up: timedelta, today) -
 
 
 def _still_due(reminder: Reminder, now: datetime, policy: policy_rules.Policy) -> bool:
+    """Does the reminder still apply: same facts, same due time, and still the lead's?"""
     if reminder.meeting_id:
+        if reminder.recipient_id != reminder.meeting.engagement.lead_id:
+            return False  # the lead changed; the next scan records one for the new lead
         dues = policy_rules.meeting_reminders(_meeting_facts(reminder.meeting), now=now, policy=policy)
     else:
         cp = reminder.checkpoint
+        if reminder.recipient_id != cp.engagement.lead_id:
+            return False
         dues = policy_rules.checkpoint_reminders(due_on=cp.due_on, status=cp.status, now=now, policy=policy)
     return any(d.kind == reminder.kind and d.due_at == reminder.due_at for d in dues)
 
 
-def reminder_send(*, reminder_id: int) -> str:
-    """Send one reminder at most once: claim, re-check, send, mark. Returns what happened."""
+def reminder_send(*, reminder_id: int, claim_token: str = "") -> str:
+    """Send one reminder at most once: claim, re-check, send, mark. Returns what happened.
+
+    On an error the claim stays with this task (its retries hold the same token), so the
+    scan does not hand the reminder out at the same time; if the task gives up, the claim
+    goes stale and the scan hands it out again.
+    """
     now = timezone.now()
-    stale = now - timedelta(seconds=settings.RAPPORT_REMINDER_CLAIM_STALE_SECONDS)
-    claimed = (
-        Reminder.objects.filter(pk=reminder_id, sent_at__isnull=True, skipped_at__isnull=True)
-        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=stale))
-        .update(claimed_at=now, attempts=F("attempts") + 1)
-    )
-    if not claimed:
+    pending = Q(sent_at__isnull=True, skipped_at__isnull=True)
+    token = claim_token or uuid.uuid4().hex
+    if not claim(Reminder, reminder_id, pending=pending, token=token, now=now, attempts=F("attempts") + 1):
         return "taken"  # sent, skipped, or another worker has it
     reminder = Reminder.objects.select_related(
         "recipient__advisor_profile__manager",
@@ -186,10 +203,7 @@ def reminder_send(*, reminder_id: int) -> str:
     try:
         build_reminder_email(reminder).send()
     except Exception as error:
-        # Let the retry (or the next scan) claim it again at once.
-        Reminder.objects.filter(pk=reminder_id, sent_at__isnull=True).update(
-            claimed_at=None, last_error=str(error)[:300]
-        )
+        Reminder.objects.filter(pk=reminder_id).update(last_error=str(error)[:300])
         raise
     # The one window for a duplicate: a crash between the mail server's "accepted" and this
     # UPDATE. The stable Message-ID lets mail systems drop the second copy.

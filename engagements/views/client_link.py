@@ -1,5 +1,6 @@
 """The client's side: no account, only the signed link from the e-mail."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
@@ -32,7 +33,9 @@ def client_plan(request, token: str):
     share, bad_link = _share_or_page(request, token)
     if bad_link:
         return bad_link
-    with translation.override(request.GET.get("lang") or share.contact.language):
+    requested = request.GET.get("lang")
+    language = requested if requested in dict(settings.LANGUAGES) else share.contact.language
+    with translation.override(language):
         if share.opened_at is None:
             PlanShare.objects.filter(pk=share.pk, opened_at=None).update(opened_at=timezone.now())
         form = ClientAnswerForm(request.POST or None)

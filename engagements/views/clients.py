@@ -21,11 +21,12 @@ def _client_url(client_id: int) -> str:
 @login_required
 def client_list(request):
     """engagements/client_list.html: the clients the user may see, searchable."""
+    visible = policy.engagements_visible_to(request.user)
     clients = (
         policy.clients_visible_to(request.user)
         .annotate(
             active_contacts=Count("contacts", filter=Q(contacts__left_on__isnull=True), distinct=True),
-            engagement_count=Count("engagements", distinct=True),
+            engagement_count=Count("engagements", filter=Q(engagements__in=visible), distinct=True),
         )
         .order_by("name")
     )

@@ -27,7 +27,10 @@ def engagement_list(request):
     """engagements/engagement_list.html: filter, search, sort, 25 a page."""
     clients = policy.clients_visible_to(request.user)
     filterset = EngagementFilter(
-        request.GET, queryset=selectors.engagement_list_for_user(user=request.user), clients=clients
+        request.GET,
+        queryset=selectors.engagement_list_for_user(user=request.user),
+        clients=clients,
+        advisors=policy.advisors_on_visible_engagements(request.user),
     )
     page = Paginator(filterset.qs, 25).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -43,6 +46,7 @@ def engagement_create(request):
     form = EngagementForm(
         request.POST or None,
         clients=policy.clients_visible_to(request.user),
+        advisors=policy.advisors_assignable_by(request.user),
         initial={"lead": request.user.pk, "client": request.GET.get("client")},
     )
     return form_page(
@@ -59,7 +63,12 @@ def engagement_create(request):
 @login_required
 def engagement_edit(request, pk: int):
     engagement = policy.get_engagement_for_user(request.user, pk, write=True)
-    form = EngagementForm(request.POST or None, instance=engagement, clients=policy.clients_visible_to(request.user))
+    form = EngagementForm(
+        request.POST or None,
+        instance=engagement,
+        clients=policy.clients_visible_to(request.user),
+        advisors=policy.advisors_assignable_by(request.user),
+    )
     return form_page(
         request,
         form,

@@ -7,10 +7,10 @@ from django.views.decorators.http import require_POST
 
 from core.exceptions import ApplicationError
 
-from .. import policy, services
+from .. import policy, selectors, services
 from ..calendar import meetings_to_ics
 from ..forms import MeetingForm, MeetingLogForm
-from ..models import MeetingLog
+from ..models import Meeting, MeetingLog
 from ._helpers import form_page, render_form, run_service
 
 
@@ -78,6 +78,7 @@ def meeting_detail(request, pk: int):
             "contacts": meeting.contact_attendees.all(),
             "advisors": meeting.advisor_attendees.all(),
             "log": MeetingLog.objects.filter(meeting=meeting).first(),
+            "brief": selectors.meeting_brief(meeting=meeting) if meeting.status == Meeting.Status.SCHEDULED else None,
         },
     )
 

@@ -51,6 +51,7 @@ def plan_share(request, pk: int):
         submit=_("Share and send the e-mails"),
         plan=plan,
         template="engagements/plan_share.html",
+        shares=list(plan.shares.select_related("contact")),
         days=settings.PLAN_LINK_MAX_AGE_DAYS,
     )
 

@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
+from advisors import roles
 from advisors.models import AdvisorProfile
 
 from .. import selectors
@@ -27,7 +28,7 @@ def calendar_feed(request, token: str):
     """The advisor's private feed: whoever has the URL sees the titles, so it names no more
     than the calendar entry does and can be revoked by resetting the token."""
     profile = AdvisorProfile.objects.filter(calendar_token=token).select_related("user").first()
-    if profile is None or not profile.user.is_active:
+    if profile is None or not profile.user.is_active or not roles.is_advisor(profile.user):
         raise Http404
     since = timezone.now() - timedelta(days=7)
     meetings = (
