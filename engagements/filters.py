@@ -1,8 +1,8 @@
 import django_filters
+from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .forms import advisors_queryset
 from .models import Client, Engagement, Health
 
 
@@ -13,7 +13,9 @@ class EngagementFilter(django_filters.FilterSet):
     stage = django_filters.ChoiceFilter(choices=Engagement.Stage.choices, label=_("Stage"))
     health = django_filters.ChoiceFilter(choices=Health.choices, label=_("Health"))
     client = django_filters.ModelChoiceFilter(queryset=Client.objects.none(), label=_("Client"))
-    lead = django_filters.ModelChoiceFilter(queryset=advisors_queryset(), label=_("Advisor"), method="advisor")
+    lead = django_filters.ModelChoiceFilter(
+        queryset=get_user_model().objects.none(), label=_("Advisor"), method="advisor"
+    )
     sort = django_filters.OrderingFilter(
         fields=[
             ("title", "title"),

@@ -6,8 +6,6 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from advisors import roles
-
 from .models import (
     MEETING_MAX_MINUTES,
     Client,
@@ -23,15 +21,6 @@ from .validators import validate_plan_file
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-
-
-def advisors_queryset():
-    return (
-        get_user_model()
-        .objects.filter(is_active=True, groups__name__in=[roles.CONSULTANT, roles.MANAGER])
-        .distinct()
-        .order_by("first_name", "last_name")
-    )
 
 
 class AdvisorChoiceMixin:
@@ -58,9 +47,12 @@ class CrispyMixin:
 
 # --- engagements -----------------------------------------------------------------------------
 class EngagementForm(CrispyMixin, forms.ModelForm):
-    lead = AdvisorChoiceField(queryset=advisors_queryset(), label=_("Lead advisor"))
+    lead = AdvisorChoiceField(queryset=get_user_model().objects.none(), label=_("Lead advisor"))
     members = AdvisorMultipleChoiceField(
-        queryset=advisors_queryset(), required=False, label=_("Members"), widget=forms.CheckboxSelectMultiple
+        queryset=get_user_model().objects.none(),
+        required=False,
+        label=_("Members"),
+        widget=forms.CheckboxSelectMultiple,
     )
 
     class Meta:
@@ -271,7 +263,10 @@ class MeetingForm(CrispyMixin, forms.ModelForm):
         },
     )
     advisor_attendees = AdvisorMultipleChoiceField(
-        queryset=advisors_queryset(), required=False, widget=forms.CheckboxSelectMultiple, label=_("Advisors")
+        queryset=get_user_model().objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label=_("Advisors"),
     )
 
     class Meta:

@@ -27,11 +27,6 @@ def engagement_list_for_user(*, user) -> QuerySet[Engagement]:
     return engagements_visible_to(user).select_related("client", "lead").order_by("-updated_at")
 
 
-def contacts_for_sharing(*, plan) -> QuerySet[ClientContact]:
-    """Whom a plan can go to: the client's contacts who are still there."""
-    return ClientContact.objects.filter(client_id=plan.engagement.client_id, left_on__isnull=True)
-
-
 # --- the timeline ------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class TimelineEvent:
