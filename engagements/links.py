@@ -44,7 +44,7 @@ def share_for_token(token: str) -> PlanShare:
         )
     except (PlanShare.DoesNotExist, KeyError, TypeError):
         raise LinkInvalid from None
-    # A contact who left, or an engagement that ended, closes the link before it expires.
-    if share.contact.left_on is not None or share.plan.engagement.stage in CLOSED_STAGES:
+    # A link closed by hand, a contact who left, or an engagement that ended: no entry.
+    if share.revoked_at or share.contact.left_on is not None or share.plan.engagement.stage in CLOSED_STAGES:
         raise LinkInvalid
     return share

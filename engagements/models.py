@@ -244,6 +244,8 @@ class PlanShare(BaseModel):
     claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
     claimed_by = models.CharField(_("claimed by"), max_length=64, blank=True)
     emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+    # Closed by hand before it expired; sharing again opens a new link.
+    revoked_at = models.DateTimeField(_("link closed at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-shared_at"]

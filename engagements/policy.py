@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from advisors import roles
 
-from .models import Client, ClientContact, DraftPlan, Engagement, ExpectationCheckpoint, Meeting
+from .models import Client, ClientContact, DraftPlan, Engagement, ExpectationCheckpoint, Meeting, PlanShare
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -112,6 +112,13 @@ def _get_or_404(queryset, pk):
 def get_plan_for_user(user: User, pk: int) -> DraftPlan:
     return _get_or_404(
         DraftPlan.objects.filter(engagement__in=engagements_visible_to(user)).select_related("engagement__client"), pk
+    )
+
+
+def get_share_for_user(user: User, pk: int) -> PlanShare:
+    return _get_or_404(
+        PlanShare.objects.filter(plan__engagement__in=engagements_visible_to(user)).select_related("plan", "contact"),
+        pk,
     )
 
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:engagement_pk>/checkpoints/new/", checkpoints.checkpoint_create, name="checkpoint_create"),
     path("plans/<int:pk>/file/", plans.plan_download, name="plan_download"),
     path("plans/<int:pk>/share/", plans.plan_share, name="plan_share"),
+    path("shares/<int:pk>/revoke/", plans.plan_share_revoke, name="plan_share_revoke"),
     path("meetings/<int:pk>/", meetings.meeting_detail, name="meeting"),
     path("meetings/<int:pk>/edit/", meetings.meeting_edit, name="meeting_edit"),
     path("meetings/<int:pk>/cancel/", meetings.meeting_cancel, name="meeting_cancel"),

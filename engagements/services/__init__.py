@@ -13,7 +13,7 @@ from .clients import (
 from .engagements import engagement_create, engagement_refresh_health, engagement_update
 from .flags import flags_sync, flags_sync_for_client
 from .meetings import meeting_cancel, meeting_log_save, meeting_reschedule, meeting_schedule
-from .plans import plan_answer_record, plan_share, plan_share_email_send, plan_upload
+from .plans import plan_answer_record, plan_share, plan_share_email_send, plan_share_revoke, plan_upload
 from .reminders import reminder_send, reminders_scan
 
 __all__ = [
@@ -38,6 +38,7 @@ __all__ = [
     "plan_answer_record",
     "plan_share",
     "plan_share_email_send",
+    "plan_share_revoke",
     "plan_upload",
     "reminder_send",
     "reminders_scan",

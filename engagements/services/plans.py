@@ -70,7 +70,14 @@ def plan_share(*, plan: DraftPlan, contacts, by) -> list[PlanShare]:
             share, _created = PlanShare.objects.update_or_create(
                 plan=plan,
                 contact=contact,
-                defaults={"shared_at": now, "shared_by": by, "emailed_at": None, "claimed_at": None, "claimed_by": ""},
+                defaults={
+                    "shared_at": now,
+                    "shared_by": by,
+                    "emailed_at": None,
+                    "claimed_at": None,
+                    "claimed_by": "",
+                    "revoked_at": None,
+                },
             )
             shares.append(share)
             # robust: a broker that is down must not undo the sharing; the scan sends it later.
@@ -88,7 +95,8 @@ def plan_share_email_send(*, share_id: int, claim_token: str = "") -> bool:
     """
     now = timezone.now()
     token = claim_token or uuid.uuid4().hex
-    if not claim(PlanShare, share_id, pending=Q(emailed_at__isnull=True), token=token, now=now):
+    pending = Q(emailed_at__isnull=True, revoked_at__isnull=True)
+    if not claim(PlanShare, share_id, pending=pending, token=token, now=now):
         return False
     share = PlanShare.objects.select_related("plan__engagement__client", "contact", "shared_by").get(pk=share_id)
     _build_share_email(share).send()
@@ -163,3 +171,13 @@ def plan_answer_record(
     checkpoint.save()
     flags_sync(engagement_id=plan.engagement_id)
     return answer
+
+
+@transaction.atomic
+def plan_share_revoke(*, share: PlanShare) -> PlanShare:
+    """Close a contact's link before it expires (a mistake, a forwarded e-mail). Sharing the
+    plan with the contact again sends a new link."""
+    if share.revoked_at is None:
+        share.revoked_at = timezone.now()
+        share.save(update_fields=["revoked_at", "updated_at"])
+    return share

@@ -124,7 +124,9 @@ def reminders_scan(*, now: datetime | None = None) -> ScanResult:
         )
         max_age = timedelta(days=settings.PLAN_LINK_MAX_AGE_DAYS)
         unsent_shares = list(
-            PlanShare.objects.filter(emailed_at__isnull=True, shared_at__gte=now - max_age, shared_at__lte=now)
+            PlanShare.objects.filter(
+                emailed_at__isnull=True, revoked_at__isnull=True, shared_at__gte=now - max_age, shared_at__lte=now
+            )
             .filter(claim_is_free(now))
             .values_list("pk", flat=True)
         )

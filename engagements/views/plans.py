@@ -3,11 +3,14 @@ from functools import partial
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
 from .. import policy, services
 from ..forms import PlanShareForm, PlanUploadForm
@@ -79,3 +82,12 @@ def plan_file_response(plan) -> FileResponse:
 @login_required
 def plan_download(request, pk: int):
     return plan_file_response(policy.get_plan_for_user(request.user, pk))
+
+
+@require_POST
+@login_required
+def plan_share_revoke(request, pk: int):
+    share = policy.get_share_for_user(request.user, pk)
+    services.plan_share_revoke(share=share)
+    messages.success(request, _("The link of %(name)s is closed.") % {"name": share.contact.name})
+    return redirect("engagements:plan_share", share.plan_id)

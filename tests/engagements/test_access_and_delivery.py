@@ -198,3 +198,27 @@ def test_the_meeting_page_shows_the_preparation_brief(client, engagement_a, plan
     page = client.get(meeting.get_absolute_url()).content.decode()
     assert "Preparation brief" in page
     assert "Scope and role agreed" in page
+
+
+def test_an_advisor_closes_a_link_by_hand_and_sharing_again_opens_a_new_one(
+    client, plan, contact, consultant_b, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.plan_share(plan=plan, contacts=[contact], by=plan.engagement.lead)
+    old_link = re.search(r"https?://[^/\s]+(/p/\S+/)", mail.outbox[-1].body).group(1)
+    share = PlanShare.objects.get()
+    revoke = reverse("engagements:plan_share_revoke", args=[share.pk])
+
+    client.force_login(consultant_b)
+    assert client.post(revoke).status_code == 404  # not Bob's engagement
+    client.force_login(plan.engagement.lead)
+    assert client.get(revoke).status_code == 405
+    response = client.post(revoke, follow=True)
+    assert "link closed" in response.content.decode()
+    client.logout()
+    assert client.get(old_link).status_code == 404
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.plan_share(plan=plan, contacts=[contact], by=plan.engagement.lead)
+    new_link = re.search(r"https?://[^/\s]+(/p/\S+/)", mail.outbox[-1].body).group(1)
+    assert client.get(new_link).status_code == 200
