@@ -12,8 +12,6 @@ from django.core import signing
 
 from .models import Engagement, PlanShare
 
-CLOSED_STAGES = (Engagement.Stage.CLOSED, Engagement.Stage.LOST)
-
 SALT = "rapport.engagements.plan-link"
 
 
@@ -45,6 +43,6 @@ def share_for_token(token: str) -> PlanShare:
     except (PlanShare.DoesNotExist, KeyError, TypeError):
         raise LinkInvalid from None
     # A link closed by hand, a contact who left, or an engagement that ended: no entry.
-    if share.revoked_at or share.contact.left_on is not None or share.plan.engagement.stage in CLOSED_STAGES:
+    if share.revoked_at or share.contact.left_on is not None or share.plan.engagement.stage in Engagement.ENDED_STAGES:
         raise LinkInvalid
     return share

@@ -106,6 +106,9 @@ class Engagement(BaseModel):
         CLOSED = "closed", _("Closed")
         LOST = "lost", _("Lost")
 
+    # An engagement in one of these stages has ended: no flags about new events, no client link.
+    ENDED_STAGES = (Stage.CLOSED, Stage.LOST)
+
     class AdvisorRole(models.TextChoices):
         EXPERT = "expert", _("Expert")
         PROCESS = "process", _("Process advisor")

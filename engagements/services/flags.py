@@ -14,8 +14,6 @@ from .. import flag_rules as rules
 from ..models import Client, ClientContact, Complaint, Engagement, Flag
 from .engagements import engagement_refresh_health
 
-OPEN_STAGES_EXCLUDED = (Engagement.Stage.CLOSED, Engagement.Stage.LOST)
-
 
 def _facts(engagement: Engagement, now: datetime, thresholds: rules.Thresholds) -> rules.EngagementFacts:
     meetings = [
@@ -53,7 +51,7 @@ def _facts(engagement: Engagement, now: datetime, thresholds: rules.Thresholds) 
     complaints = Complaint.objects.filter(client_id=engagement.client_id)
     return rules.EngagementFacts(
         client_id=engagement.client_id,
-        is_open=engagement.stage not in OPEN_STAGES_EXCLUDED,
+        is_open=engagement.stage not in Engagement.ENDED_STAGES,
         underlying_need=engagement.underlying_need,
         meetings=meetings,
         plans=plans,
@@ -110,5 +108,5 @@ def flags_sync(*, engagement_id: int, now: datetime | None = None) -> dict[str, 
 
 def flags_sync_for_client(*, client: Client, now: datetime | None = None) -> None:
     """A fact about the client (a contact left, a complaint) concerns each open engagement."""
-    for engagement_id in client.engagements.exclude(stage__in=OPEN_STAGES_EXCLUDED).values_list("pk", flat=True):
+    for engagement_id in client.engagements.exclude(stage__in=Engagement.ENDED_STAGES).values_list("pk", flat=True):
         flags_sync(engagement_id=engagement_id, now=now)

@@ -25,12 +25,12 @@ from django.utils import timezone, translation
 from advisors.models import AdvisorProfile
 
 from .. import reminders as policy_rules
-from ..models import ExpectationCheckpoint, Meeting, PlanShare, Reminder
+from ..models import MEETING_MAX_MINUTES, ExpectationCheckpoint, Meeting, PlanShare, Reminder
 from ._common import claim, claim_is_free
 from .flags import flags_sync
 
 logger = logging.getLogger(__name__)
-MEETING_MAX = timedelta(minutes=12 * 60)
+MEETING_MAX = timedelta(minutes=MEETING_MAX_MINUTES)  # the longest a meeting may last
 
 
 @dataclass
