@@ -1,8 +1,10 @@
 """Signed links for client contacts, who have no account.
 
-A token names one PlanShare (and its plan) and carries its signing time; it opens that
-plan's answer page and file and nothing else, and stops working after
-PLAN_LINK_MAX_AGE_DAYS. https://docs.djangoproject.com/en/5.2/topics/signing/
+A token names one PlanShare (and its plan) and the share's current nonce, and carries its
+signing time; it opens that plan's answer page and file and nothing else, and stops working
+after PLAN_LINK_MAX_AGE_DAYS, when the share is revoked, or when the plan is sent to the
+contact again (each sending and each revoke draws a new nonce, so an old link never comes
+back). https://docs.djangoproject.com/en/5.2/topics/signing/
 """
 
 from datetime import timedelta
@@ -24,7 +26,7 @@ class LinkInvalid(Exception):
 
 
 def plan_link_token(share: PlanShare) -> str:
-    return signing.dumps({"share": share.pk, "plan": share.plan_id}, salt=SALT)
+    return signing.dumps({"share": share.pk, "plan": share.plan_id, "n": share.link_nonce}, salt=SALT)
 
 
 def share_for_token(token: str) -> PlanShare:
@@ -38,7 +40,7 @@ def share_for_token(token: str) -> PlanShare:
         raise LinkInvalid from None
     try:
         share = PlanShare.objects.select_related("plan__engagement__client", "contact").get(
-            pk=payload["share"], plan_id=payload["plan"]
+            pk=payload["share"], plan_id=payload["plan"], link_nonce=payload["n"]
         )
     except (PlanShare.DoesNotExist, KeyError, TypeError):
         raise LinkInvalid from None

@@ -1,6 +1,7 @@
 """The engagement domain of DOMAIN.md. Rules that are facts live in the database as
 constraints; rules that cross rows live in services and selectors."""
 
+import secrets
 from datetime import timedelta
 
 from django.conf import settings
@@ -233,6 +234,10 @@ class DraftPlan(BaseModel):
         return self.shared_at is not None
 
 
+def new_link_nonce() -> str:
+    return secrets.token_urlsafe(12)
+
+
 class PlanShare(BaseModel):
     """A plan sent to one contact: when, by whom. The signed link points at this row."""
 
@@ -249,6 +254,9 @@ class PlanShare(BaseModel):
     emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
     # Closed by hand before it expired; sharing again opens a new link.
     revoked_at = models.DateTimeField(_("link closed at"), null=True, blank=True)
+    # Part of the signed token: a new value on every sending and on revoking, so a link
+    # that was replaced or closed can never work again, whatever happens to this row.
+    link_nonce = models.CharField(_("link nonce"), max_length=32, default=new_link_nonce, editable=False)
 
     class Meta:
         ordering = ["-shared_at"]

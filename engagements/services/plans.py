@@ -12,7 +12,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from ..links import plan_link_token
-from ..models import DraftPlan, Engagement, ExpectationCheckpoint, PlanAnswer, PlanShare
+from ..models import DraftPlan, Engagement, ExpectationCheckpoint, PlanAnswer, PlanShare, new_link_nonce
 from ._common import claim
 from .flags import flags_sync
 
@@ -77,6 +77,8 @@ def plan_share(*, plan: DraftPlan, contacts, by) -> list[PlanShare]:
                     "claimed_at": None,
                     "claimed_by": "",
                     "revoked_at": None,
+                    # a new link: every earlier one (revoked, forwarded, lost) stops working
+                    "link_nonce": new_link_nonce(),
                 },
             )
             shares.append(share)
@@ -175,9 +177,11 @@ def plan_answer_record(
 
 @transaction.atomic
 def plan_share_revoke(*, share: PlanShare) -> PlanShare:
-    """Close a contact's link before it expires (a mistake, a forwarded e-mail). Sharing the
+    """Close a contact's link before it expires (a mistake, a forwarded e-mail). The nonce
+    changes too, so no later change of this row can bring the closed link back; sharing the
     plan with the contact again sends a new link."""
     if share.revoked_at is None:
         share.revoked_at = timezone.now()
-        share.save(update_fields=["revoked_at", "updated_at"])
+        share.link_nonce = new_link_nonce()
+        share.save(update_fields=["revoked_at", "link_nonce", "updated_at"])
     return share

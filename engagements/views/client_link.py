@@ -36,7 +36,7 @@ def client_plan(request, token: str):
     requested = request.GET.get("lang")
     language = requested if requested in dict(settings.LANGUAGES) else share.contact.language
     with translation.override(language):
-        if share.opened_at is None:
+        if share.opened_at is None and request.method == "GET":  # HEAD: a scanner, not the client
             PlanShare.objects.filter(pk=share.pk, opened_at=None).update(opened_at=timezone.now())
         form = ClientAnswerForm(request.POST or None)
         if request.method == "POST" and form.is_valid():

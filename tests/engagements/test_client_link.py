@@ -185,3 +185,42 @@ def test_versions_count_up_per_engagement(engagement_a):
     assert versions == [1, 2, 3]
     assert other.version == 1
     assert DraftPlan.objects.filter(engagement=engagement_a).count() == 3
+
+
+def test_a_revoked_link_stays_closed_when_the_plan_is_shared_again(
+    client, plan, contact, django_capture_on_commit_callbacks
+):
+    """Security review, finding 1: the link forwarded to the wrong person was closed; sharing
+    the plan with the same contact again must not open that old link again."""
+    old_link = share_and_get_link(plan, contact, django_capture_on_commit_callbacks)
+    services.plan_share_revoke(share=PlanShare.objects.get())
+    assert client.get(old_link).status_code == 404
+
+    new_link = share_and_get_link(plan, contact, django_capture_on_commit_callbacks)
+
+    assert new_link != old_link
+    assert client.get(new_link).status_code == 200
+    for path in (old_link, old_link + "file/"):
+        response = client.get(path)
+        assert response.status_code == 404
+        assert "Plan for the board" not in response.content.decode()
+    assert client.post(old_link, {"received": "yes", "matches_expectations": "yes"}).status_code == 404
+    assert not PlanAnswer.objects.exists()
+
+
+def test_sending_again_replaces_the_earlier_link(client, plan, contact, django_capture_on_commit_callbacks):
+    """Every sending makes a new link; the one before it stops working (one live link per
+    contact, so a link that went astray can be closed by sending a fresh one)."""
+    first = share_and_get_link(plan, contact, django_capture_on_commit_callbacks)
+    second = share_and_get_link(plan, contact, django_capture_on_commit_callbacks)
+    assert client.get(first).status_code == 404
+    assert client.get(second).status_code == 200
+
+
+def test_a_head_request_does_not_mark_the_plan_opened(client, plan, contact, django_capture_on_commit_callbacks):
+    """Mail scanners and link previews send HEAD: that is not the client opening the plan."""
+    link = share_and_get_link(plan, contact, django_capture_on_commit_callbacks)
+    assert client.head(link).status_code == 200
+    assert PlanShare.objects.get().opened_at is None
+    client.get(link)
+    assert PlanShare.objects.get().opened_at is not None
