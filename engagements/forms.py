@@ -81,9 +81,15 @@ class EngagementForm(CrispyMixin, forms.ModelForm):
             "boundaries": forms.Textarea(attrs={"rows": 2}),
         }
 
-    def __init__(self, *args, clients, advisors, **kwargs):
+    STAFFING_FIELDS = ("lead", "members", "stage")
+
+    def __init__(self, *args, clients, advisors, may_change_staffing=True, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["client"].queryset = clients
+        if not may_change_staffing:  # shown as they are; the service refuses a change anyway
+            for name in self.STAFFING_FIELDS:
+                self.fields[name].disabled = True
+                self.fields[name].help_text = _("Only the lead advisor, the team's manager or staff change this.")
         if self.instance.pk:  # whoever is on it already stays choosable
             current = [self.instance.lead_id, *self.instance.members.values_list("pk", flat=True)]
             advisors = get_user_model().objects.filter(Q(pk__in=advisors.values("pk")) | Q(pk__in=current))

@@ -234,6 +234,33 @@ class DraftPlan(BaseModel):
         return self.shared_at is not None
 
 
+class EngagementChange(BaseModel):
+    """A change of who leads an engagement, who is on it, or its stage: kept for the timeline.
+
+    Facts, not sentences: the stage as its code (rendered in the reader's language), people
+    by name as they were called at the time. For members, `before` holds who was removed and
+    `after` who was added."""
+
+    class What(models.TextChoices):
+        LEAD = "lead", _("lead advisor")
+        MEMBERS = "members", _("members")
+        STAGE = "stage", _("stage")
+
+    engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="changes")
+    changed_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    what = models.CharField(_("what changed"), max_length=10, choices=What.choices)
+    before = models.CharField(_("before"), max_length=500, blank=True)
+    after = models.CharField(_("after"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("engagement change")
+        verbose_name_plural = _("engagement changes")
+
+    def __str__(self) -> str:
+        return f"{self.engagement}: {self.what}"
+
+
 def new_link_nonce() -> str:
     return secrets.token_urlsafe(12)
 

@@ -8,6 +8,10 @@ decides access to engagement data.
 - community members (and anyone without an advisor role): none;
 - superusers: all (they run the Django admin anyway).
 
+Who changes what on an engagement: everyone who may see it works on it (intake, plans,
+meetings, logs, checkpoints); only its lead, the manager of the lead's team and superusers
+(staff) change who leads it, who is a member, and its stage.
+
 Plans, meetings and checkpoints follow their engagement. Clients are visible to an advisor
 who may see one of the client's engagements, or who created the client (a new client has
 no engagement yet); a manager also sees the clients their team created.
@@ -62,9 +66,19 @@ def can_change_engagement(user: User, engagement: Engagement) -> bool:
     return can_view_engagement(user, engagement)
 
 
+def can_change_engagement_staffing(user: User, engagement: Engagement) -> bool:
+    """The lead, the members and the stage: the lead, the team's manager and staff only."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser or engagement.lead_id == user.pk:
+        return True
+    team_id = _team_id(user) if roles.is_manager(user) else None
+    return team_id is not None and _team_id(engagement.lead) == team_id
+
+
 def get_engagement_for_user(user: User, pk: int, *, write: bool = False) -> Engagement:
     """The engagement, or Http404 when the user may not see it (so its existence leaks not)."""
-    queryset = engagements_visible_to(user).select_related("client", "lead")
+    queryset = engagements_visible_to(user).select_related("client", "lead__advisor_profile")
     try:
         engagement = queryset.get(pk=pk)
     except Engagement.DoesNotExist:

@@ -12,6 +12,7 @@ from .models import (
     ClientContact,
     Complaint,
     Engagement,
+    EngagementChange,
     ExpectationCheckpoint,
     Flag,
     Meeting,
@@ -40,9 +41,28 @@ def _day_start(day) -> datetime:
     return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
 
 
+def _engagement_change_title(change: EngagementChange) -> str:
+    if change.what == EngagementChange.What.LEAD:
+        return _("Lead advisor changed from %(before)s to %(after)s") % {"before": change.before, "after": change.after}
+    if change.what == EngagementChange.What.STAGE:
+        labels = dict(Engagement.Stage.choices)
+        return _("Stage changed from %(before)s to %(after)s") % {
+            "before": labels.get(change.before, change.before),
+            "after": labels.get(change.after, change.after),
+        }
+    parts = []
+    if change.after:
+        parts.append(_("added %(names)s") % {"names": change.after})
+    if change.before:
+        parts.append(_("removed %(names)s") % {"names": change.before})
+    return _("Members changed: %(changes)s") % {"changes": "; ".join(parts)}
+
+
 def engagement_timeline(*, engagement: Engagement) -> list[TimelineEvent]:
     """Everything that happened in an engagement, newest first (one query per kind of event)."""
     events = [TimelineEvent(engagement.created_at, "engagement", _("Engagement opened"), engagement.title)]
+    for change in engagement.changes.all():
+        events.append(TimelineEvent(change.created_at, "change", _engagement_change_title(change)))
     for plan in engagement.plans.all():
         events.append(
             TimelineEvent(plan.created_at, "plan", _("Plan v%(v)s uploaded") % {"v": plan.version}, plan.title)

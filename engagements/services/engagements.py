@@ -1,6 +1,10 @@
 from django.db import transaction
+from django.utils.translation import gettext as _
 
-from ..models import Client, Engagement, Flag
+from core.exceptions import ApplicationError
+
+from .. import policy
+from ..models import Client, Engagement, EngagementChange, Flag
 from ..rules import health_for_open_flags
 from ._common import model_update
 
@@ -15,12 +19,48 @@ def engagement_create(*, by, client: Client, title: str, lead=None, members=(), 
     return engagement
 
 
+def _name(user) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+def _staffing_changes(engagement: Engagement, *, by, members, fields) -> list[EngagementChange]:
+    """What the update changes of the lead, the members and the stage (unsaved rows)."""
+    changes = []
+    lead = fields.get("lead")
+    if lead is not None and lead.pk != engagement.lead_id:
+        changes.append(EngagementChange(what="lead", before=_name(engagement.lead), after=_name(lead)))
+    stage = fields.get("stage")
+    if stage is not None and stage != engagement.stage:
+        changes.append(EngagementChange(what="stage", before=engagement.stage, after=stage))
+    if members is not None:
+        current = {user.pk: user for user in engagement.members.all()}
+        wanted = {user.pk: user for user in members}
+        added = sorted(_name(wanted[pk]) for pk in wanted.keys() - current.keys())
+        removed = sorted(_name(current[pk]) for pk in current.keys() - wanted.keys())
+        if added or removed:
+            changes.append(EngagementChange(what="members", before=", ".join(removed), after=", ".join(added)))
+    for change in changes:
+        change.engagement, change.changed_by = engagement, by
+    return changes
+
+
 @transaction.atomic
-def engagement_update(*, engagement: Engagement, members=None, **fields) -> Engagement:
+def engagement_update(*, engagement: Engagement, by, members=None, **fields) -> Engagement:
+    """Save an edit of the engagement. Who leads it, who is on it and its stage change only
+    by its lead, the team's manager or staff (policy); anyone else gets an ApplicationError
+    and nothing is saved. Those changes are kept for the timeline."""
+    # Compare with the stored row: a ModelForm has already copied its values onto `engagement`.
+    stored = Engagement.objects.select_for_update().select_related("lead__advisor_profile").get(pk=engagement.pk)
+    changes = _staffing_changes(stored, by=by, members=members, fields=fields)
+    if changes and not policy.can_change_engagement_staffing(by, stored):
+        raise ApplicationError(
+            _("Only the lead advisor, the team's manager or staff may change the lead, the members or the stage.")
+        )
     model_update(engagement, data=fields)
     if members is not None:
         engagement.members.set(members)
-    from .flags import flags_sync  # the intake may now be complete
+    EngagementChange.objects.bulk_create(changes)
+    from .flags import flags_sync  # the intake may now be complete (cycle: issue 9)
 
     flags_sync(engagement_id=engagement.pk)
     return engagement

@@ -68,11 +68,12 @@ def engagement_edit(request, pk: int):
         instance=engagement,
         clients=policy.clients_visible_to(request.user),
         advisors=policy.advisors_assignable_by(request.user),
+        may_change_staffing=policy.can_change_engagement_staffing(request.user, engagement),
     )
     return form_page(
         request,
         form,
-        save=partial(services.engagement_update, engagement=engagement),
+        save=partial(services.engagement_update, engagement=engagement, by=request.user),
         success=_("Engagement saved."),
         done_url=engagement.get_absolute_url(),
         title=_("Edit engagement"),

@@ -271,7 +271,9 @@ def test_a_decision_maker_who_left_before_the_engagement_began_does_not_flag_it(
     )
     engagement = services.engagement_create(by=consultant_a, client=client, title="A fresh start")
 
-    services.engagement_update(engagement=engagement, underlying_need="A new owner wants a new strategy.")
+    services.engagement_update(
+        engagement=engagement, by=engagement.lead, underlying_need="A new owner wants a new strategy."
+    )
 
     assert rule_flags(engagement, "stakeholder_change") == []
 
@@ -427,7 +429,7 @@ def test_a_cancelled_meeting_is_never_flagged_as_not_logged(engagement):
 
 # --- intake incomplete (low) ----------------------------------------------------------------------
 def test_sharing_a_plan_while_the_underlying_need_is_empty_raises_a_low_flag_that_clears_when_filled(engagement):
-    services.engagement_update(engagement=engagement, underlying_need="")
+    services.engagement_update(engagement=engagement, by=engagement.lead, underlying_need="")
     first = factories.DraftPlanFactory(engagement=engagement)
     contact = factories.ContactFactory(client=engagement.client)
     assert rule_flags(engagement, "intake_incomplete") == []
@@ -437,7 +439,9 @@ def test_sharing_a_plan_while_the_underlying_need_is_empty_raises_a_low_flag_tha
     share(factories.DraftPlanFactory(engagement=engagement), contact)  # still the same missing intake
     assert len(rule_flags(engagement, "intake_incomplete")) == 1
 
-    services.engagement_update(engagement=engagement, underlying_need="They need one owner for the forecast.")
+    services.engagement_update(
+        engagement=engagement, by=engagement.lead, underlying_need="They need one owner for the forecast."
+    )
 
     assert_resolved(flag)
 
