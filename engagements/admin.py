@@ -161,3 +161,19 @@ class PlanAnswerAdmin(admin.ModelAdmin):
     search_fields = ["adjustments", "plan__title", "share__contact__name"]
     list_select_related = ["plan", "share__plan", "share__contact"]
     autocomplete_fields = ["plan", "share"]
+
+
+@admin.register(models.EngagementChange)
+class EngagementChangeAdmin(admin.ModelAdmin):
+    """A record of what happened: read only."""
+
+    list_display = ["engagement", "what", "before", "after", "changed_by", "created_at"]
+    list_filter = ["what", "created_at"]
+    search_fields = ["engagement__title", "before", "after"]
+    list_select_related = ["engagement", "changed_by"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

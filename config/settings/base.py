@@ -5,6 +5,7 @@ Modes: ``local`` (development, the default of manage.py), ``test`` (pytest) and
 ``production`` (wsgi/asgi, and ``DJANGO_SETTINGS_MODULE=config.settings.production``).
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -52,7 +53,7 @@ DJANGO_APPS = [
     "django.contrib.admin",
     "django.contrib.humanize",
 ]
-THIRD_PARTY_APPS = ["crispy_forms", "crispy_bootstrap5"]
+THIRD_PARTY_APPS = ["crispy_forms", "crispy_bootstrap5", "axes", "django_ratelimit"]
 LOCAL_APPS = ["core", "advisors", "engagements", "casestudies"]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -66,6 +67,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: refuses a locked-out login before the view runs (django-axes).
+    "axes.middleware.AxesMiddleware",
 ]
 
 TEMPLATES = [
@@ -109,9 +112,40 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# django-axes first: it refuses a locked-out username or address before the password is
+# checked. https://django-axes.readthedocs.io/en/latest/4_configuration.html
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# --- Brute force and floods (README: Security) ----------------------------------------------
+# How many proxies in front of the app append to X-Forwarded-For (0: use REMOTE_ADDR). The
+# client's address for lockouts and rate limits is the entry that the nearest proxy added.
+RAPPORT_TRUSTED_PROXIES = env.int("RAPPORT_TRUSTED_PROXIES", default=0)
+# Logins: after this many failures per username, and separately per address, the login is
+# refused (the right password too) for the cool-off time. Counted in the database, so it
+# holds across web nodes; staff lift a lockout in the admin (Axes > Access attempts).
+AXES_FAILURE_LIMIT = env.int("RAPPORT_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("RAPPORT_LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "core.views.login_locked_out"
+AXES_CLIENT_IP_CALLABLE = "core.security.client_ip"
+AXES_VERBOSE = False  # core.security logs each failure once, without the password
+# Password reset and the client's answer form (django-ratelimit, on the default cache:
+# Redis in production, so the limits hold across web nodes). "N/period", period s, m, h, d.
+RATELIMIT_IP_META_KEY = "core.security.client_ip"
+RAPPORT_RATE_LIMITS = {
+    "password_reset_per_address": env("RAPPORT_RATE_PASSWORD_RESET_PER_ADDRESS", default="10/h"),
+    "password_reset_per_email": env("RAPPORT_RATE_PASSWORD_RESET_PER_EMAIL", default="3/h"),
+    "client_answer_per_link": env("RAPPORT_RATE_CLIENT_ANSWER_PER_LINK", default="10/h"),
+    "client_answer_per_address": env("RAPPORT_RATE_CLIENT_ANSWER_PER_ADDRESS", default="30/h"),
+}
+# One process in development and tests: the local-memory cache is enough there (ratelimit's
+# check asks for a shared cache, which production.py configures).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 
 # --- Internationalisation ------------------------------------------------------------------
 LANGUAGE_CODE = "en"
@@ -190,5 +224,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
     # Django adds handlers of its own to "django"; send its records through ours once.
+    # Failed logins, lockouts and refused floods go to "rapport.security" (root's handler).
     "loggers": {"django": {"handlers": ["console"], "level": "INFO", "propagate": False}},
 }

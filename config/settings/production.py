@@ -40,3 +40,15 @@ STORAGES = {
 }
 
 ADMIN_URL = env("DJANGO_ADMIN_URL", default="admin/")
+
+# Shared by every web node: rate limits (and later sessions) hold across the firm's machines.
+# Django's own Redis backend increments atomically; django-ratelimit only lists django-redis
+# as "supported", hence the silenced warning.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": env("DJANGO_CACHE_URL", default=env("CELERY_BROKER_URL")),
+        "KEY_PREFIX": "rapport",
+    }
+}
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]

@@ -50,7 +50,9 @@ def engagement_update(*, engagement: Engagement, by, members=None, **fields) -> 
     by its lead, the team's manager or staff (policy); anyone else gets an ApplicationError
     and nothing is saved. Those changes are kept for the timeline."""
     # Compare with the stored row: a ModelForm has already copied its values onto `engagement`.
-    stored = Engagement.objects.select_for_update().select_related("lead__advisor_profile").get(pk=engagement.pk)
+    stored = (
+        Engagement.objects.select_for_update(of=("self",)).select_related("lead__advisor_profile").get(pk=engagement.pk)
+    )
     changes = _staffing_changes(stored, by=by, members=members, fields=fields)
     if changes and not policy.can_change_engagement_staffing(by, stored):
         raise ApplicationError(

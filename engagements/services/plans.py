@@ -1,5 +1,6 @@
 import logging
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -17,6 +18,7 @@ from ._common import claim
 from .flags import flags_sync
 
 logger = logging.getLogger(__name__)
+ANSWER_REPEAT_WINDOW = timedelta(minutes=1)
 
 
 def plan_upload(*, engagement: Engagement, by, title: str, summary: str = "", budget=None, file=None) -> DraftPlan:
@@ -134,9 +136,21 @@ def plan_answer_record(
     adjustments: str = "",
 ) -> PlanAnswer:
     """A contact answered through the link: keep the answer (history), show it on the plan,
-    and settle the plan's expectation checkpoint as recorded "via client link"."""
+    and settle the plan's expectation checkpoint as recorded "via client link".
+
+    The same answer sent again within ANSWER_REPEAT_WINDOW (a double click, a resent form) is
+    the same answer: it returns the stored one and changes nothing."""
     now = timezone.now()
     plan = DraftPlan.objects.select_for_update().get(pk=share.plan_id)
+    repeated = PlanAnswer.objects.filter(
+        share=share,
+        created_at__gte=now - ANSWER_REPEAT_WINDOW,
+        received=received,
+        matches_expectations=matches_expectations,
+        adjustments=adjustments,
+    ).first()
+    if repeated is not None:
+        return repeated
     answer = PlanAnswer(
         plan=plan, share=share, received=received, matches_expectations=matches_expectations, adjustments=adjustments
     )

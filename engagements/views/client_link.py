@@ -8,6 +8,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 
+from core.security import over_limit
+
 from .. import services
 from ..forms import ClientAnswerForm
 from ..links import LinkExpired, LinkInvalid, share_for_token
@@ -39,10 +41,17 @@ def client_plan(request, token: str):
         if share.opened_at is None and request.method == "GET":  # HEAD: a scanner, not the client
             PlanShare.objects.filter(pk=share.pk, opened_at=None).update(opened_at=timezone.now())
         form = ClientAnswerForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
+        status = 200
+        if request.method == "POST" and _answers_over_limit(request, share):
+            form = ClientAnswerForm()  # the page stays as it was; nothing is stored
+            messages.error(request, _("Too many answers in a short time. Please wait a while and try again."))
+            status = 429
+        elif request.method == "POST" and form.is_valid():
             services.plan_answer_record(share=share, **form.cleaned_data)
             messages.success(request, _("Thank you. Your answer has reached your advisor."))
             return redirect("client_plan", token)
+        elif form.errors:
+            status = 400
         previous = share.answers.first()
         return render(
             request,
@@ -55,8 +64,14 @@ def client_plan(request, token: str):
                 "previous": previous,
                 "contact_language": share.contact.language,
             },
-            status=400 if form.errors else 200,
+            status=status,
         )
+
+
+def _answers_over_limit(request, share: PlanShare) -> bool:
+    """Rate limits of the answer form: per link and per address (RAPPORT_RATE_LIMITS)."""
+    per_link = over_limit(request, name="client_answer_per_link", key=f"share-{share.pk}")
+    return over_limit(request, name="client_answer_per_address") or per_link
 
 
 @never_cache
