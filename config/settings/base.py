@@ -53,18 +53,22 @@ DJANGO_APPS = [
     "django.contrib.admin",
     "django.contrib.humanize",
 ]
-THIRD_PARTY_APPS = ["crispy_forms", "crispy_bootstrap5", "axes", "django_ratelimit"]
+THIRD_PARTY_APPS = ["crispy_forms", "crispy_bootstrap5", "axes", "django_ratelimit", "csp"]
 LOCAL_APPS = ["core", "advisors", "engagements", "casestudies"]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Cache-Control: private, no-store on every response to a logged-in user.
+    "core.middleware.PrivateCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last: refuses a locked-out login before the view runs (django-axes).
@@ -118,6 +122,56 @@ AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contri
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# --- Headers (README: Security) ------------------------------------------------------------
+# Content-Security-Policy (django-csp): only this site's own scripts and styles, no inline
+# code of any kind (templates carry no inline script, handler or style attribute; htmx is
+# told not to inject its indicator style). Bootstrap's CSS draws a few icons as data: SVGs.
+# RAPPORT_CSP_REPORT_ONLY=true sends the same policy as report-only, for a rollout;
+# RAPPORT_CSP_REPORT_URI names where browsers report violations.
+# https://django-csp.readthedocs.io/en/latest/configuration.html
+_CSP_DIRECTIVES = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+    "base-uri": ["'self'"],
+    "object-src": ["'none'"],
+}
+if env("RAPPORT_CSP_REPORT_URI", default=""):
+    _CSP_DIRECTIVES["report-uri"] = [env("RAPPORT_CSP_REPORT_URI")]
+if env.bool("RAPPORT_CSP_REPORT_ONLY", default=False):
+    CONTENT_SECURITY_POLICY = None
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": _CSP_DIRECTIVES}
+else:
+    CONTENT_SECURITY_POLICY = {"DIRECTIVES": _CSP_DIRECTIVES}
+# Browser features the app never uses are switched off for it and anything it embeds.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
 
 # --- Brute force and floods (README: Security) ----------------------------------------------
 # How many proxies in front of the app append to X-Forwarded-For (0: use REMOTE_ADDR). The
