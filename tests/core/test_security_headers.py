@@ -8,9 +8,14 @@ from django.urls import reverse
 
 from engagements.links import plan_link_token
 from engagements.models import PlanShare
-from tests.engagements.test_views_roles import ENGAGEMENT_PAGES, LIST_URLS, scene_a  # noqa: F401 (fixture)
+from tests.engagements.test_views_roles import ENGAGEMENT_PAGES, LIST_URLS, build_scene
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def scene(engagement_a):
+    return build_scene(engagement_a, client_name="Hoeksma Bakeries", contact_name="Dana Visser")
 
 
 def assert_strict_csp(response) -> None:
@@ -36,9 +41,9 @@ def assert_private(response) -> None:
 
 
 @pytest.mark.parametrize("view", [pytest.param(p, id=p.name) for p in ENGAGEMENT_PAGES])
-def test_every_engagement_page_and_file_is_private_and_strict(client, consultant_a, scene_a, view):
+def test_every_engagement_page_and_file_is_private_and_strict(client, consultant_a, scene, view):
     client.force_login(consultant_a)
-    response = client.get(view.url(scene_a))
+    response = client.get(view.url(scene))
     assert response.status_code == 200
     assert_private(response)
     assert_strict_csp(response)
@@ -55,9 +60,9 @@ def test_every_list_page_is_private_and_strict(client, consultant_a, url_name):
     assert_permissions_policy(response)
 
 
-def test_the_clients_link_and_file_and_the_calendar_feed_are_private(client, consultant_a, scene_a):
+def test_the_clients_link_and_file_and_the_calendar_feed_are_private(client, consultant_a, scene):
     share = PlanShare.objects.create(
-        plan=scene_a.plan, contact=scene_a.contact, shared_at=scene_a.plan.created_at, shared_by=consultant_a
+        plan=scene.plan, contact=scene.contact, shared_at=scene.plan.created_at, shared_by=consultant_a
     )
     token = plan_link_token(share)
     feed = reverse("calendar_feed", args=[consultant_a.advisor_profile.calendar_token])
