@@ -1,12 +1,29 @@
-"""Checks on uploaded plan files: the extension is allowed and the content is what it says."""
+"""Checks on uploaded plan files: the extension is allowed, the size is within the limit, and
+the file opens as what its name says.
 
+A first-bytes check is not enough (a `%PDF-` header in front of HTML, or any zip with two
+well-chosen entry names, would pass): a PDF must parse with pypdf and have a page; a DOCX
+must be an Office Open XML package whose content types and relationships name a Word main
+document that parses; an ODT must be an OpenDocument package (stored `mimetype` entry,
+manifest, content) of a text document. Only the few small parts a format requires are read,
+each under a size cap, so no zip bomb gets unpacked. Whatever goes wrong while reading ends
+in a clear message, never in a server error.
+"""
+
+import logging
+import math
 import zipfile
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+from xml.etree import ElementTree
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.template.defaultfilters import filesizeformat
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from pypdf import PdfReader
+from pypdf.errors import PyPdfError
+
+logger = logging.getLogger(__name__)
 
 ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
 PLAN_CONTENT_TYPES = {
@@ -14,50 +31,155 @@ PLAN_CONTENT_TYPES = {
     ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     ".odt": "application/vnd.oasis.opendocument.text",
 }
+DOCX_MAIN_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+OFFICE_DOCUMENT_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
+W_DOCUMENT = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}document"
+ODF_CONTENT = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}document-content"
+ODF_MANIFEST = "{urn:oasis:names:tc:opendocument:xmlns:manifest:1.0}manifest"
+ODF_ENCRYPTION = "{urn:oasis:names:tc:opendocument:xmlns:manifest:1.0}encryption-data"
+PART_MAX_BYTES = 10 * 1024 * 1024  # the parts we read; a real plan's are far smaller
 
 
-def _looks_like(extension: str, upload) -> bool:
+class _WrongType(Exception):
+    """The file is not the kind its name says."""
+
+
+class _Broken(Exception):
+    """The file is that kind but cannot be opened (damaged, cut off)."""
+
+
+class _Encrypted(Exception):
+    """The file is protected with a password: nobody could read it in Rapport."""
+
+
+def _size_over_limit(size: int, limit_mb: int) -> str:
+    """The size of a file over the limit, to one decimal, never reading as the limit itself
+    (20 MB and a few bytes reads "20.1 MB", not "20.0 MB")."""
+    value = round(size / (1024 * 1024), 1)
+    if value <= limit_mb:
+        value = math.ceil(size / (1024 * 1024) * 10) / 10
+    return _("%(n)s MB") % {"n": number_format(value, 1)}
+
+
+def _check_pdf(upload) -> None:
+    if upload.read(5) != b"%PDF-":
+        raise _WrongType
     upload.seek(0)
-    head = upload.read(64)
+    try:
+        reader = PdfReader(upload)
+        if reader.is_encrypted:
+            raise _Encrypted
+        if len(reader.pages) < 1:
+            raise _Broken
+        reader.pages[0].mediabox  # noqa: B018  (the first page's objects resolve)
+    except (_Encrypted, _Broken):
+        raise
+    except PyPdfError as error:
+        raise _Broken from error
+    except Exception as error:  # pypdf on a hostile file can raise almost anything: never a 500
+        logger.info("plan upload: pypdf failed on %r: %r", upload.name, error)
+        raise _Broken from error
+
+
+def _xml_part(archive: zipfile.ZipFile, name: str) -> ElementTree.Element:
+    try:
+        info = archive.getinfo(name)
+    except KeyError:
+        raise _WrongType from None
+    if info.file_size > PART_MAX_BYTES:
+        raise _Broken
+    with archive.open(info) as part:
+        data = part.read(PART_MAX_BYTES + 1)
+    try:
+        return ElementTree.fromstring(data)
+    except ElementTree.ParseError:
+        raise _WrongType from None  # a zip with a part of that name, but not the format's
+
+
+def _check_docx(archive: zipfile.ZipFile) -> None:
+    types = _xml_part(archive, "[Content_Types].xml")
+    overrides = {
+        element.get("PartName", "").lstrip("/"): element.get("ContentType")
+        for element in types
+        if element.tag.endswith("}Override")
+    }
+    relationships = _xml_part(archive, "_rels/.rels")
+    targets = [
+        str(PurePosixPath(element.get("Target", "").lstrip("/")))
+        for element in relationships
+        if element.get("Type") == OFFICE_DOCUMENT_REL
+    ]
+    if len(targets) != 1 or overrides.get(targets[0]) != DOCX_MAIN_TYPE:
+        raise _WrongType
+    if _xml_part(archive, targets[0]).tag != W_DOCUMENT:
+        raise _WrongType
+
+
+def _check_odt(archive: zipfile.ZipFile) -> None:
+    entries = archive.infolist()
+    first = entries[0] if entries else None
+    # ODF: the first entry is "mimetype", stored (not compressed), naming the document type.
+    if first is None or first.filename != "mimetype" or first.compress_type != zipfile.ZIP_STORED:
+        raise _WrongType
+    if first.file_size > 100:
+        raise _WrongType
+    with archive.open(first) as entry:
+        if entry.read(100).strip() != ODT_MIMETYPE:
+            raise _WrongType
+    manifest = _xml_part(archive, "META-INF/manifest.xml")
+    if manifest.tag != ODF_MANIFEST:
+        raise _WrongType
+    if next(manifest.iter(ODF_ENCRYPTION), None) is not None:
+        raise _Encrypted
+    if _xml_part(archive, "content.xml").tag != ODF_CONTENT:
+        raise _WrongType
+
+
+def _check_package(extension: str, upload) -> None:
+    if upload.read(4) != b"PK\x03\x04":
+        raise _WrongType
     upload.seek(0)
-    if extension == ".pdf":
-        return head.startswith(b"%PDF-")
-    if not head.startswith(b"PK\x03\x04"):
-        return False
     try:
         with zipfile.ZipFile(upload) as archive:
-            names = set(archive.namelist())
-            if extension == ".docx":
-                return "[Content_Types].xml" in names and "word/document.xml" in names
-            # ODF: an entry "mimetype", stored (not compressed), naming the document type. Read
-            # only that small entry, and only when it is small: no zip bomb gets unpacked.
-            if "mimetype" not in names:
-                return False
-            info = archive.getinfo("mimetype")
-            if info.compress_type != zipfile.ZIP_STORED or info.file_size > 100:
-                return False
-            with archive.open(info) as entry:
-                return entry.read(100).strip() == ODT_MIMETYPE
-    except (zipfile.BadZipFile, KeyError, OSError):
-        return False
-    finally:
-        upload.seek(0)
+            (_check_docx if extension == ".docx" else _check_odt)(archive)
+    except (_WrongType, _Broken, _Encrypted):
+        raise
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as error:
+        raise _Broken from error  # a zip header, but the archive is cut off or damaged
+    except (NotImplementedError, RuntimeError) as error:
+        raise _Encrypted from error  # zipfile: an encrypted entry or an unknown compression
 
 
 def validate_plan_file(upload) -> None:
     extension = Path(upload.name).suffix.lower()
     if extension not in PLAN_CONTENT_TYPES:
         raise ValidationError(_("Upload a PDF, DOCX or ODT file."), code="extension")
-    limit = settings.PLAN_UPLOAD_MAX_MB * 1024 * 1024
-    if upload.size > limit:
+    limit_mb = settings.PLAN_UPLOAD_MAX_MB
+    if upload.size > limit_mb * 1024 * 1024:
         raise ValidationError(
             _("This file is %(size)s; the limit is %(limit)s.")
-            % {"size": filesizeformat(upload.size), "limit": filesizeformat(limit)},
+            % {"size": _size_over_limit(upload.size, limit_mb), "limit": _("%(n)s MB") % {"n": limit_mb}},
             code="too_large",
         )
-    if not _looks_like(extension, upload):
+    kind = extension[1:].upper()
+    upload.seek(0)
+    try:
+        _check_pdf(upload) if extension == ".pdf" else _check_package(extension, upload)
+    except _WrongType:
         raise ValidationError(
-            _("This file is not a real %(type)s file: its content does not match its name.")
-            % {"type": extension[1:].upper()},
+            _("This file is not a real %(type)s file: its content does not match its name.") % {"type": kind},
             code="content",
-        )
+        ) from None
+    except _Broken:
+        raise ValidationError(
+            _("This %(type)s file is damaged or incomplete: it cannot be opened. Save it again and upload that copy.")
+            % {"type": kind},
+            code="broken",
+        ) from None
+    except _Encrypted:
+        raise ValidationError(
+            _("This file is protected with a password. Upload a copy without the password protection."),
+            code="encrypted",
+        ) from None
+    finally:
+        upload.seek(0)

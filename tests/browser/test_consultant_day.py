@@ -12,10 +12,9 @@ from playwright.sync_api import expect
 from advisors import roles
 from engagements.models import DraftPlan, Engagement, Meeting, MeetingLog
 from tests import factories
+from tests.files import PDF
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
 
 @pytest.fixture

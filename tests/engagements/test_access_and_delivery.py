@@ -18,9 +18,9 @@ from engagements.links import plan_link_token
 from engagements.models import Meeting, PlanShare, Reminder
 from engagements.validators import validate_plan_file
 from tests import factories
+from tests.files import PDF
 
 pytestmark = pytest.mark.django_db
-PDF = b"%PDF-1.4\n%%EOF\n"
 
 
 @pytest.fixture

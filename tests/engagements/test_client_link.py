@@ -14,10 +14,9 @@ from engagements import services
 from engagements.links import plan_link_token
 from engagements.models import DraftPlan, ExpectationCheckpoint, PlanAnswer, PlanShare
 from tests import factories
+from tests.files import PDF
 
 pytestmark = pytest.mark.django_db
-
-PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
 
 @pytest.fixture

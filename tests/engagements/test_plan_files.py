@@ -1,7 +1,5 @@
 """Plan files are confidential: stored outside any public URL, served only after the policy."""
 
-import io
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -13,25 +11,9 @@ from django.urls import reverse
 from engagements import services
 from engagements.validators import validate_plan_file
 from tests import factories
+from tests.files import PDF, docx_bytes, odt_bytes, pdf_bytes, renamed_zip
 
 pytestmark = pytest.mark.django_db
-PDF = b"%PDF-1.7\nminimal\n%%EOF\n"
-
-
-def docx_bytes() -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr("word/document.xml", "<w:document/>")
-    return buffer.getvalue()
-
-
-def odt_bytes(mimetype=b"application/vnd.oasis.opendocument.text") -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr(zipfile.ZipInfo("mimetype"), mimetype)
-        archive.writestr("content.xml", "<office:document-content/>")
-    return buffer.getvalue()
 
 
 @pytest.fixture
@@ -89,9 +71,20 @@ def test_real_files_are_accepted(name, content):
         ("plan.docx", odt_bytes(), "not a real DOCX"),
         ("plan.odt", docx_bytes(), "not a real ODT"),
         ("plan.odt", odt_bytes(b"application/vnd.oasis.opendocument.spreadsheet"), "not a real ODT"),
-        ("plan.docx", b"PK\x03\x04 broken zip", "not a real DOCX"),
+        ("plan.docx", b"PK\x03\x04 broken zip", "damaged"),
         ("plan.exe", PDF, "PDF, DOCX or ODT"),
         ("plan", PDF, "PDF, DOCX or ODT"),
+        # security review, finding 5: a first-bytes check let these through
+        ("plan.pdf", b"%PDF-1.4\n<html><body><script>alert(document.cookie)</script></body></html>", "damaged"),
+        ("plan.pdf", b"%PDF-", "damaged"),
+        ("plan.docx", renamed_zip("[Content_Types].xml", "word/document.xml"), "not a real DOCX"),
+        ("plan.docx", docx_bytes(content_types=False), "not a real DOCX"),
+        ("plan.docx", docx_bytes(main_type="application/xml"), "not a real DOCX"),
+        ("plan.odt", odt_bytes(manifest=False), "not a real ODT"),
+        ("plan.odt", renamed_zip("mimetype", "content.xml"), "not a real ODT"),
+        ("plan.pdf", pdf_bytes(password="secret"), "protected with a password"),
+        ("plan.odt", odt_bytes(encrypted=True), "protected with a password"),
+        ("plan.pdf", PDF[: len(PDF) // 2], "damaged"),
     ],
 )
 def test_files_that_are_not_what_they_say_are_refused(name, content, message):
@@ -99,10 +92,33 @@ def test_files_that_are_not_what_they_say_are_refused(name, content, message):
         validate_plan_file(SimpleUploadedFile(name, content))
 
 
-def test_files_over_the_limit_are_refused(settings):
-    settings.PLAN_UPLOAD_MAX_MB = 1
-    with pytest.raises(ValidationError, match="the limit is 1.0"):
-        validate_plan_file(SimpleUploadedFile("big.pdf", PDF + b"0" * (1024 * 1024)))
+def test_files_over_the_limit_say_by_how_much(settings):
+    settings.PLAN_UPLOAD_MAX_MB = 20
+    size = int(20.4 * 1024 * 1024)
+    with pytest.raises(ValidationError) as refused:
+        validate_plan_file(SimpleUploadedFile("big.pdf", PDF + b"0" * (size - len(PDF))))
+    assert refused.value.messages == ["This file is 20.4 MB; the limit is 20 MB."]
+
+
+def test_a_file_just_over_the_limit_never_reads_as_the_limit(settings):
+    settings.PLAN_UPLOAD_MAX_MB = 20
+    with pytest.raises(ValidationError) as refused:
+        validate_plan_file(SimpleUploadedFile("big.pdf", b"0" * (20 * 1024 * 1024 + 1)))
+    assert refused.value.messages == ["This file is 20.1 MB; the limit is 20 MB."]
+
+
+@pytest.mark.parametrize(
+    "content", [b"%PDF-", b"%PDF-1.7\n1 0 obj << /Type /Catalog /Pages 9 0 R >> endobj\ntrailer << /Root 1 0 R >>"]
+)
+def test_a_broken_file_through_the_page_gets_a_message_not_an_error(client, engagement_a, content):
+    client.force_login(engagement_a.lead)
+    response = client.post(
+        reverse("engagements:plan_upload", args=[engagement_a.pk]),
+        {"title": "Broken", "summary": "", "file": SimpleUploadedFile("p.pdf", content)},
+    )
+    assert response.status_code == 400
+    assert "damaged" in response.content.decode()
+    assert not engagement_a.plans.exists()
 
 
 def test_an_upload_through_the_page_stores_version_1_then_2(client, engagement_a):

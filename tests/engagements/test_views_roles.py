@@ -36,10 +36,11 @@ from engagements.models import (
     PlanShare,
 )
 from tests import factories
+from tests.files import PDF
 
 pytestmark = pytest.mark.django_db
 
-PDF_BYTES = b"%PDF-1.4\n%test\n"
+PDF_BYTES = PDF  # a real one-page PDF: uploads are opened with pypdf
 
 
 def pdf_upload(name="plan.pdf", content=PDF_BYTES):
@@ -859,7 +860,7 @@ def test_plan_upload_refuses_a_file_over_the_limit(client, consultant_a, scene_a
         {"title": "Too big", "summary": "", "budget": "", "file": pdf_upload(content=big_pdf)},
     )
 
-    assert_refused(response, "file", "This file is 1.1 MB; the limit is 1.0 MB.")
+    assert_refused(response, "file", "This file is 1.1 MB; the limit is 1 MB.")
     assert DraftPlan.objects.count() == before
 
 
