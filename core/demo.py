@@ -176,6 +176,7 @@ class Seeder:
         for key, (name, sector, size, fit, notes) in self.CLIENTS.items():
             self.clients_by_key[key], _ = Client.objects.update_or_create(
                 name=name,
+                team=self.team,
                 defaults={"sector": sector, "size": size, "fit": fit, "notes": notes, "created_by": self.manager},
             )
         self.contacts = {}

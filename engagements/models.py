@@ -9,6 +9,7 @@ from django.core.files.storage import storages
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -41,7 +42,7 @@ class Client(BaseModel):
         DOUBTFUL = "doubtful", _("Doubtful")
         MISMATCH = "mismatch", _("Mismatch")
 
-    name = models.CharField(_("organisation"), max_length=200, unique=True)
+    name = models.CharField(_("organisation"), max_length=200)
     sector = models.CharField(_("sector"), max_length=120, blank=True)
     size = models.CharField(_("size"), max_length=10, choices=Size.choices, blank=True)
     fit = models.CharField(_("fit"), max_length=10, choices=Fit.choices, default=Fit.GOOD)
@@ -49,11 +50,25 @@ class Client(BaseModel):
     created_by = models.ForeignKey(
         USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
     )
+    # The team whose client record this is (the creator's). Names are unique per team, so
+    # another team's clients are never consulted, and nothing tells an advisor that a
+    # company is somebody else's client. Empty for clients created without a team (staff).
+    team = models.ForeignKey(
+        "advisors.Team", on_delete=models.PROTECT, null=True, blank=True, related_name="clients", editable=False
+    )
 
     class Meta:
         ordering = ["name"]
         verbose_name = _("client")
         verbose_name_plural = _("clients")
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"), "team", name="client_unique_name_per_team", condition=Q(team__isnull=False)
+            ),
+            models.UniqueConstraint(
+                Lower("name"), name="client_unique_name_without_team", condition=Q(team__isnull=True)
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -279,5 +279,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
     # Django adds handlers of its own to "django"; send its records through ours once.
     # Failed logins, lockouts and refused floods go to "rapport.security" (root's handler).
-    "loggers": {"django": {"handlers": ["console"], "level": "INFO", "propagate": False}},
+    "loggers": {
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # Axes' own INFO lines repeat every login; its warnings still show.
+        "axes": {"level": "WARNING"},
+    },
 }

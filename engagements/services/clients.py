@@ -9,9 +9,27 @@ from ._common import model_update
 from .flags import flags_sync_for_client
 
 
+def _check_name_free(client: Client) -> None:
+    """Names are unique per team, whatever their case (a database constraint too). Only the
+    client's own team is looked at, so the answer reveals nothing about other teams."""
+    same = Client.objects.filter(team=client.team, name__iexact=client.name.strip()).exclude(pk=client.pk)
+    if same.exists():
+        raise ValidationError(
+            {
+                "name": _(
+                    "Your team already has a client with this name. Ask your manager or the colleague who added it "
+                    "to give you access, or make the name more specific."
+                )
+            }
+        )
+
+
 @transaction.atomic
 def client_create(*, by, **fields) -> Client:
-    client = Client(created_by=by, **fields)
+    """A new client of the creator's team (none for staff without a team)."""
+    profile = getattr(by, "advisor_profile", None)
+    client = Client(created_by=by, team_id=profile.team_id if profile else None, **fields)
+    _check_name_free(client)
     client.full_clean()
     client.save()
     return client
@@ -19,7 +37,10 @@ def client_create(*, by, **fields) -> Client:
 
 @transaction.atomic
 def client_update(*, client: Client, **fields) -> Client:
-    return model_update(client, data=fields)
+    for field, value in fields.items():
+        setattr(client, field, value)
+    _check_name_free(client)
+    return model_update(client, data={})
 
 
 @transaction.atomic

@@ -163,3 +163,14 @@ def test_only_a_contact_who_left_has_a_successor():
     with refused_by_database():
         factories.ContactFactory(client=successor.client, replaced_by=successor)
     factories.ContactFactory(client=successor.client, replaced_by=successor, left_on=timezone.localdate())
+
+
+def test_client_names_are_unique_per_team_regardless_of_case():
+    team = factories.TeamFactory(name="Team Zuid")
+    factories.ClientFactory(name="Hoeksma Bakeries", team=team)
+    with refused_by_database():
+        factories.ClientFactory(name="HOEKSMA bakeries", team=team)
+    factories.ClientFactory(name="Hoeksma Bakeries", team=factories.TeamFactory(name="Team Oost"))
+    factories.ClientFactory(name="Hoeksma Bakeries", team=None)
+    with refused_by_database():
+        factories.ClientFactory(name="hoeksma bakeries", team=None)
