@@ -73,7 +73,7 @@ def test_the_scan_catches(html):
     "html",
     [
         "<script src=\"{% static 'js/rapport.js' %}\"></script>",
-        '<form data-confirm="Cancel?" hx-post="/x/">',
+        '<form data-confirm="Cancel?" data-hx-post="/x/">',
         '<input data-select-on-click aria-label="Calendar feed">',
         "<p>Click on=the button; style matters</p>",
     ],
