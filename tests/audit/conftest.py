@@ -2,7 +2,11 @@
 its table at the end of the run (in CI output too, whatever -q or -s say)."""
 
 from tests.audit.report import REPORT
-from tests.browser.conftest import browser_context_args, browser_type_launch_args  # noqa: F401 (fixtures)
+from tests.browser.conftest import (  # noqa: F401 (fixtures)
+    _role_groups,
+    browser_context_args,
+    browser_type_launch_args,
+)
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
