@@ -1,0 +1,134 @@
+"""Every page the accessibility and HTML audit visits, per role: the one list to extend.
+
+A new page joins the audit by getting a row here (for each role that opens it). The audit
+(tests/audit/test_audit.py) visits each row in English and in Dutch.
+
+Left out, on purpose:
+- staff pages: they are Django's admin (/admin/), Django's own templates and not ours;
+- Django's password change pages (/accounts/password_change/...): nothing links to them,
+  and they render with the admin's templates;
+- responses that are no HTML page: plan files and the client's file (PDF), meeting .ics,
+  the calendar feed, /health/ (JSON);
+- POST-only URLs: meeting cancel, share revoke, calendar feed reset, set_language, logout
+  (the page logout leads to is audited: "after logging out").
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+from .scene import Scene
+
+ROLES = ("anonymous", "consultant", "manager", "community member")
+LANGUAGES = ("en", "nl")
+
+
+@dataclass(frozen=True)
+class AuditPage:
+    name: str
+    url: Callable[[Scene], str]
+    status: int = 200
+    # Press this on the page and audit what follows: a new page, or (with `wait_for`) the
+    # same page after htmx swapped a part in.
+    click: str | None = None
+    wait_for: str | None = None
+    logs_out: bool = False  # the role logs in again after this page
+    redirects: bool = False  # the page lands elsewhere than its URL (the reset link)
+    client_language: bool = False  # the client's page: language from ?lang=, there is no cookie
+
+
+def _url(name: str, *args: Callable[[Scene], object]) -> Callable[[Scene], str]:
+    return lambda s: reverse(name, args=[arg(s) for arg in args])
+
+
+def engagement(s):
+    return s.engagement.pk
+
+
+def client(s):
+    return s.client.pk
+
+
+def contact(s):
+    return s.contact.pk
+
+
+def meeting(s):
+    return s.meeting.pk
+
+
+def checkpoint(s):
+    return s.checkpoint.pk
+
+
+NOT_FOUND = AuditPage("404 page", lambda s: "/this-page-does-not-exist/", status=404)
+
+PAGES: dict[str, list[AuditPage]] = {
+    "anonymous": [
+        AuditPage("login", _url("login")),
+        AuditPage("password reset", _url("password_reset")),
+        AuditPage("password reset done", _url("password_reset_done")),
+        AuditPage("password reset: new password", lambda s: s.reset_path, redirects=True),
+        AuditPage("password reset: link used", lambda s: "/accounts/reset/MQ/used-token/"),
+        AuditPage("password reset complete", _url("password_reset_complete")),
+        AuditPage(
+            "client's plan (signed link)", lambda s: reverse("client_plan", args=[s.share_token]), client_language=True
+        ),
+        AuditPage("client's link expired", lambda s: reverse("client_plan", args=[s.expired_token]), status=410),
+        AuditPage("client's link invalid", lambda s: reverse("client_plan", args=["not-a-token"]), status=404),
+        NOT_FOUND,
+    ],
+    "consultant": [
+        AuditPage("my week", _url("engagements:my_week")),
+        AuditPage(
+            "my week: log form (htmx)",
+            _url("engagements:my_week"),
+            click="#waiting-for-log [data-hx-get]",
+            wait_for="#waiting-for-log form",
+        ),
+        AuditPage("engagement list", _url("engagements:list")),
+        AuditPage("engagement list, filtered", lambda s: reverse("engagements:list") + "?q=planning"),
+        AuditPage("engagement detail", _url("engagements:detail", engagement)),
+        AuditPage("engagement create", _url("engagements:create")),
+        AuditPage("engagement edit", _url("engagements:edit", engagement)),
+        AuditPage("plan upload", _url("engagements:plan_upload", engagement)),
+        AuditPage("plan share", lambda s: reverse("engagements:plan_share", args=[s.plan.pk])),
+        AuditPage("meeting create", _url("engagements:meeting_create", engagement)),
+        AuditPage("meeting detail (with brief)", _url("engagements:meeting", meeting)),
+        AuditPage("meeting detail (logged)", lambda s: reverse("engagements:meeting", args=[s.logged_meeting.pk])),
+        AuditPage("meeting edit", _url("engagements:meeting_edit", meeting)),
+        AuditPage("meeting log form", lambda s: reverse("engagements:meeting_log", args=[s.unlogged_meeting.pk])),
+        AuditPage("checkpoint create", _url("engagements:checkpoint_create", engagement)),
+        AuditPage("checkpoint answer", _url("engagements:checkpoint_answer", checkpoint)),
+        AuditPage("checkpoint waive", _url("engagements:checkpoint_waive", checkpoint)),
+        AuditPage("client list", _url("engagements:clients")),
+        AuditPage("client detail", _url("engagements:client", client)),
+        AuditPage("client create", _url("engagements:client_create")),
+        AuditPage("client edit", _url("engagements:client_edit", client)),
+        AuditPage("contact create", _url("engagements:contact_create", client)),
+        AuditPage("contact edit", _url("engagements:contact_edit", contact)),
+        AuditPage("contact left", _url("engagements:contact_left", contact)),
+        AuditPage("complaint create", _url("engagements:complaint_create", client)),
+        AuditPage("advisor settings", _url("advisors:settings")),
+        AuditPage("404 page (not yours)", lambda s: reverse("engagements:detail", args=[999_999]), status=404),
+        # LOGOUT_REDIRECT_URL sends a logged-out user to the login page (with no message), so
+        # registration/logged_out.html is never shown; this row audits where logout does lead.
+        AuditPage(
+            "after logging out", _url("engagements:my_week"), click="form[action$='/logout/'] button", logs_out=True
+        ),
+    ],
+    "manager": [
+        AuditPage("my week", _url("engagements:my_week")),
+        AuditPage("engagement list", _url("engagements:list")),
+        AuditPage("engagement detail (team)", _url("engagements:detail", engagement)),
+        AuditPage("client list", _url("engagements:clients")),
+        AuditPage("client detail", _url("engagements:client", client)),
+        AuditPage("advisor settings", _url("advisors:settings")),
+    ],
+    "community member": [
+        AuditPage("member home", _url("home")),
+        AuditPage("404 page (engagement)", _url("engagements:detail", engagement), status=404),
+        NOT_FOUND,
+    ],
+}

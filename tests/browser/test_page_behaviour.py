@@ -1,0 +1,78 @@
+"""What static/js/rapport.js adds, and that the pages work without it."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from advisors import roles
+from tests import factories
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+@pytest.fixture
+def alice(live_server):
+    user = factories.UserFactory(username="alice", roles=[roles.CONSULTANT])
+    factories.AdvisorProfileFactory(user=user)
+    return user
+
+
+def log_in(page, url):
+    page.goto(f"{url}/accounts/login/")
+    page.fill("#id_username", "alice")
+    page.fill("#id_password", "secret-pass-1")
+    page.click("main button[type=submit]")
+    expect(page.locator("h1")).to_have_text("My week")
+
+
+def test_the_language_switches_on_change_with_javascript(page, live_server, alice):
+    log_in(page, live_server.url)
+    button = page.locator("[data-autosubmit-button]")
+    expect(button).to_have_class("btn btn-sm btn-light ms-1 visually-hidden")
+    page.select_option("select[name=language]", "nl")
+    expect(page.locator("h1")).to_have_text("Mijn week")
+    expect(page.locator("html")).to_have_attribute("lang", "nl")
+
+
+def test_the_language_switch_is_a_form_with_a_button_without_javascript(
+    browser, browser_context_args, live_server, alice
+):
+    context = browser.new_context(**browser_context_args, java_script_enabled=False)
+    page = context.new_page()
+    log_in(page, live_server.url)
+    page.select_option("select[name=language]", "nl")
+    expect(page.locator("h1")).to_have_text("My week")  # nothing happens on change
+    page.click("[data-autosubmit-button]")
+    expect(page.locator("h1")).to_have_text("Mijn week")
+    context.close()
+
+
+def test_htmx_requests_carry_the_csrf_token_of_the_meta_tag(page, live_server, alice):
+    meeting = factories.MeetingFactory(
+        engagement=factories.EngagementFactory(lead=alice), starts_at=timezone.now() - timedelta(days=1)
+    )
+    log_in(page, live_server.url)
+    token = page.get_attribute('meta[name="csrf-token"]', "content")
+    assert token
+    with page.expect_request(lambda r: r.url.endswith(f"/meetings/{meeting.pk}/log/")) as request:
+        page.locator(f"#log-{meeting.pk}").locator("text=Log it").click()
+    assert request.value.headers.get("x-csrftoken") == token
+    assert request.value.headers.get("hx-request") == "true"
+    expect(page.locator(f"#log-{meeting.pk} form")).to_be_visible()
+
+
+def test_cancelling_a_meeting_asks_first(page, live_server, alice):
+    meeting = factories.MeetingFactory(engagement=factories.EngagementFactory(lead=alice))
+    log_in(page, live_server.url)
+    page.goto(f"{live_server.url}{meeting.get_absolute_url()}")
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    page.click("text=Cancel meeting")
+    meeting.refresh_from_db()
+    assert meeting.status == "scheduled"
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("text=Cancel meeting")
+    expect(page.locator(".alert-success")).to_contain_text("Meeting cancelled.")
+    meeting.refresh_from_db()
+    assert meeting.status == "cancelled"
