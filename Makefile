@@ -58,8 +58,8 @@ fmt: install-dev  ## Format the code
 	$(BIN)/ruff format .
 
 messages: install  ## Update and compile the Dutch translations
-	$(MANAGE) makemessages -l nl --ignore=.venv --ignore=staticfiles
-	$(MANAGE) compilemessages --ignore=.venv
+	$(MANAGE) makemessages -l nl --ignore=.venv --ignore=staticfiles --ignore=node_modules
+	$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules
 
 check-deploy: install  ## Django's deployment checklist with production settings
 	DJANGO_SETTINGS_MODULE=config.settings.production DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:?set it} \
