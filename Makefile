@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 
 .DEFAULT_GOAL := help
-.PHONY: help run test install install-dev migrate seed worker beat lint fmt check-deploy messages
+.PHONY: help run test audit-tools install install-dev migrate seed worker beat lint fmt check-deploy messages
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -34,7 +34,14 @@ run: install  ## Run the app: migrate, seed the demo, web + Celery worker + beat
 	@echo
 	PYTHONUNBUFFERED=1 $(BIN)/honcho -f Procfile.dev start
 
-test: install-dev  ## Run the whole test suite
+# The audit's pinned tools (axe-core, vnu-jar) when npm is there; without them the audit skips
+# locally and says why (CI installs npm and requires them).
+audit-tools:
+	@if command -v npm >/dev/null 2>&1; then \
+	  [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund --ignore-scripts --silent; \
+	fi
+
+test: install-dev audit-tools  ## Run the whole test suite
 	$(BIN)/pytest
 
 migrate: install  ## Apply the migrations
