@@ -26,7 +26,7 @@ from advisors.models import AdvisorProfile
 
 from .. import reminders as policy_rules
 from ..models import MEETING_MAX_MINUTES, ExpectationCheckpoint, Meeting, PlanShare, Reminder
-from ._common import claim, claim_is_free
+from ._common import claim, claim_is_free, mark_done
 from .flags import flags_sync
 
 logger = logging.getLogger(__name__)
@@ -208,8 +208,9 @@ def reminder_send(*, reminder_id: int, claim_token: str = "") -> str:
         Reminder.objects.filter(pk=reminder_id).update(last_error=str(error)[:300])
         raise
     # The one window for a duplicate: a crash between the mail server's "accepted" and this
-    # UPDATE. The stable Message-ID lets mail systems drop the second copy.
-    Reminder.objects.filter(pk=reminder_id).update(sent_at=timezone.now(), last_error="")
+    # UPDATE (a database restart is waited for). The stable Message-ID lets mail systems
+    # drop the second copy.
+    mark_done(Reminder, reminder_id, sent_at=timezone.now(), last_error="")
     return "sent"
 
 
