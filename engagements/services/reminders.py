@@ -11,7 +11,6 @@ import logging
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import partial
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -131,10 +130,12 @@ def reminders_scan(*, now: datetime | None = None) -> ScanResult:
             .values_list("pk", flat=True)
         )
         # robust: one failed enqueue (broker down) must not stop the others; the next scan retries.
+        # Lambdas, not functools.partial: Django logs a robust callback's failure by its
+        # __qualname__, which a partial lacks (the AttributeError would stop the loop).
         for pk in pending:
-            transaction.on_commit(partial(reminder_send_task.delay, pk), robust=True)
+            transaction.on_commit(lambda pk=pk: reminder_send_task.delay(pk), robust=True)
         for pk in unsent_shares:
-            transaction.on_commit(partial(plan_share_email_send_task.delay, pk), robust=True)
+            transaction.on_commit(lambda pk=pk: plan_share_email_send_task.delay(pk), robust=True)
     return ScanResult(
         recorded=len(rows), enqueued=len(pending) + len(unsent_shares), engagements_checked=len(engagement_ids)
     )
