@@ -145,10 +145,9 @@ class Cluster:
 
 
 def use_broker(url: str | None) -> None:
-    """Point this process's Celery app (the web side) at `url`, dropping pooled connections.
-    Celery reads CELERY_BROKER_URL from the environment before its own setting."""
-    if celery_app._pool is not None:
-        celery_app._pool.force_close_all()
+    """Point this process's Celery app (the web side) at `url`. Celery reads CELERY_BROKER_URL
+    from the environment before its own setting; kombu keeps one pool per URL (left open:
+    a closed one would be handed out again to the next test using that URL)."""
     celery_app._pool = None
     celery_app.amqp._producer_pool = None
     if url is None:
