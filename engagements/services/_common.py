@@ -1,3 +1,4 @@
+import logging
 import time
 from datetime import datetime, timedelta
 
@@ -30,6 +31,7 @@ def claim_is_free(now: datetime) -> Q:
     return Q(claimed_at__isnull=True) | Q(claimed_at__lt=stale)
 
 
+logger = logging.getLogger(__name__)
 MARK_DONE_SECONDS = 30  # how long a sender waits for a database that went away (a restart)
 
 
@@ -46,8 +48,9 @@ def mark_done(model: type[models.Model], pk: int, **fields) -> None:
         try:
             model.objects.filter(pk=pk).update(**fields)
             return
-        except (OperationalError, InterfaceError):
+        except (OperationalError, InterfaceError) as error:
             if connection.in_atomic_block or time.monotonic() > deadline:
                 raise
+            logger.warning("Database gone while marking %s %s done, retrying: %s", model.__name__, pk, error)
             connection.close()  # the next attempt opens a new connection
             time.sleep(1)
