@@ -138,10 +138,14 @@ class Cluster:
             process.wait(timeout=10)
 
     def close(self) -> None:
-        for process in self.processes:
-            self.kill(process)
-        if self.redis.process:
-            self.redis.stop()
+        """Kill every process started, whatever state each is in (also after a failure)."""
+        try:
+            for process in self.processes:
+                with contextlib.suppress(Exception):
+                    self.kill(process)
+        finally:
+            if self.redis.process:
+                self.redis.stop()
 
 
 def use_broker(url: str | None) -> None:
@@ -172,7 +176,6 @@ def cluster_fixture(tmp_path, settings, scan_seconds: float):
         celery_app.conf.task_always_eager = False
         yield cluster
     finally:
-        cluster.close()
         celery_app.conf.task_always_eager = True
         use_broker(previous_url)
         for key, value in environment.items():
@@ -180,6 +183,7 @@ def cluster_fixture(tmp_path, settings, scan_seconds: float):
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
+        cluster.close()
 
 
 # --- what is due, what went out --------------------------------------------------------------
