@@ -6,8 +6,19 @@ environment), and what staff may want to tune (lead times, thresholds) lives in 
 and on each advisor's profile, not in the schedule.
 """
 
+import os
+
+# Seconds between two scans. Only the fault tests change it (to a few seconds, so that a
+# run with real beat processes is quick); everywhere else it is one minute.
+SCAN_SECONDS = float(os.environ.get("RAPPORT_SCAN_INTERVAL_SECONDS", "60"))
+
 CELERY_BEAT_SCHEDULE = {
     # Every minute: record the reminders that came due, raise time-based flags, and hand
-    # out pending reminders (also those a dead worker had claimed).
-    "reminders-scan": {"task": "engagements.tasks.reminders_scan", "schedule": 60.0, "options": {"expires": 55}},
+    # out pending reminders (also those a dead worker had claimed). A scan nobody ran
+    # before the next one is due expires: the next one does the same work.
+    "reminders-scan": {
+        "task": "engagements.tasks.reminders_scan",
+        "schedule": SCAN_SECONDS,
+        "options": {"expires": max(SCAN_SECONDS - 5, SCAN_SECONDS / 2)},
+    },
 }

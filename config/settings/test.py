@@ -13,7 +13,8 @@ ALLOWED_HOSTS = ["localhost", "127.0.0.1", "testserver"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="memory://")
-CELERY_TASK_ALWAYS_EAGER = True
+# Eager in the test process; the worker and beat processes of the fault tests set it off.
+CELERY_TASK_ALWAYS_EAGER = env.bool("RAPPORT_TEST_CELERY_EAGER", default=True)
 CELERY_TASK_EAGER_PROPAGATES = True
 PRIVATE_MEDIA_ROOT = BASE_DIR / "var" / "test-private"
 # No collectstatic in tests: whitenoise serves from the finders instead of STATIC_ROOT.

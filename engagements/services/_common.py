@@ -1,7 +1,9 @@
+import logging
+import time
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import models
+from django.db import InterfaceError, OperationalError, connection, models
 from django.db.models import Q
 
 
@@ -27,3 +29,28 @@ def claim_is_free(now: datetime) -> Q:
     """The rows the scan may hand out: never claimed, or claimed by a worker that died."""
     stale = now - timedelta(seconds=settings.RAPPORT_REMINDER_CLAIM_STALE_SECONDS)
     return Q(claimed_at__isnull=True) | Q(claimed_at__lt=stale)
+
+
+logger = logging.getLogger(__name__)
+MARK_DONE_SECONDS = 30  # how long a sender waits for a database that went away (a restart)
+
+
+def mark_done(model: type[models.Model], pk: int, **fields) -> None:
+    """Record that the work of a claimed row was done (the mail server accepted the message).
+
+    Losing this UPDATE means doing the work twice once the claim goes stale, so a database
+    that went away (a restart, a failover) is waited for, up to MARK_DONE_SECONDS, rather
+    than given up on at once. The UPDATE is idempotent; inside a transaction nothing can
+    be retried and the error is raised as before.
+    """
+    deadline = time.monotonic() + MARK_DONE_SECONDS
+    while True:
+        try:
+            model.objects.filter(pk=pk).update(**fields)
+            return
+        except (OperationalError, InterfaceError) as error:
+            if connection.in_atomic_block or time.monotonic() > deadline:
+                raise
+            logger.warning("Database gone while marking %s %s done, retrying: %s", model.__name__, pk, error)
+            connection.close()  # the next attempt opens a new connection
+            time.sleep(1)

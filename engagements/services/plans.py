@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from ..links import plan_link_token
 from ..models import DraftPlan, Engagement, ExpectationCheckpoint, PlanAnswer, PlanShare, new_link_nonce
-from ._common import claim
+from ._common import claim, mark_done
 from .flags import flags_sync
 
 logger = logging.getLogger(__name__)
@@ -104,7 +104,7 @@ def plan_share_email_send(*, share_id: int, claim_token: str = "") -> bool:
         return False
     share = PlanShare.objects.select_related("plan__engagement__client", "contact", "shared_by").get(pk=share_id)
     _build_share_email(share).send()
-    PlanShare.objects.filter(pk=share_id).update(emailed_at=timezone.now())
+    mark_done(PlanShare, share_id, emailed_at=timezone.now())
     return True
 
 

@@ -11,7 +11,6 @@ import logging
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import partial
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -26,7 +25,7 @@ from advisors.models import AdvisorProfile
 
 from .. import reminders as policy_rules
 from ..models import MEETING_MAX_MINUTES, ExpectationCheckpoint, Meeting, PlanShare, Reminder
-from ._common import claim, claim_is_free
+from ._common import claim, claim_is_free, mark_done
 from .flags import flags_sync
 
 logger = logging.getLogger(__name__)
@@ -131,10 +130,12 @@ def reminders_scan(*, now: datetime | None = None) -> ScanResult:
             .values_list("pk", flat=True)
         )
         # robust: one failed enqueue (broker down) must not stop the others; the next scan retries.
+        # Lambdas, not functools.partial: Django logs a robust callback's failure by its
+        # __qualname__, which a partial lacks (the AttributeError would stop the loop).
         for pk in pending:
-            transaction.on_commit(partial(reminder_send_task.delay, pk), robust=True)
+            transaction.on_commit(lambda pk=pk: reminder_send_task.delay(pk), robust=True)
         for pk in unsent_shares:
-            transaction.on_commit(partial(plan_share_email_send_task.delay, pk), robust=True)
+            transaction.on_commit(lambda pk=pk: plan_share_email_send_task.delay(pk), robust=True)
     return ScanResult(
         recorded=len(rows), enqueued=len(pending) + len(unsent_shares), engagements_checked=len(engagement_ids)
     )
@@ -208,8 +209,9 @@ def reminder_send(*, reminder_id: int, claim_token: str = "") -> str:
         Reminder.objects.filter(pk=reminder_id).update(last_error=str(error)[:300])
         raise
     # The one window for a duplicate: a crash between the mail server's "accepted" and this
-    # UPDATE. The stable Message-ID lets mail systems drop the second copy.
-    Reminder.objects.filter(pk=reminder_id).update(sent_at=timezone.now(), last_error="")
+    # UPDATE (a database restart is waited for). The stable Message-ID lets mail systems
+    # drop the second copy.
+    mark_done(Reminder, reminder_id, sent_at=timezone.now(), last_error="")
     return "sent"
 
 
