@@ -1,6 +1,7 @@
 import logging
 import uuid
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -122,7 +123,13 @@ def _build_share_email(share: PlanShare) -> EmailMultiAlternatives:
         text = render_to_string("emails/plan_shared_body.txt", context)
         html = render_to_string("emails/plan_shared_body.html", context)
     reply_to = [share.shared_by.email] if share.shared_by.email else []
-    message = EmailMultiAlternatives(subject, text, to=[contact.email], reply_to=reply_to)
+    # Stable per sending (the nonce changes with each): a copy sent twice in the one window
+    # (README) carries the same Message-ID, which mail systems use to drop duplicates.
+    domain = urlsplit(settings.SITE_URL).hostname or "rapport.local"
+    message_id = f"<planshare-{share.pk}-{share.link_nonce}@{domain}>"
+    message = EmailMultiAlternatives(
+        subject, text, to=[contact.email], reply_to=reply_to, headers={"Message-ID": message_id}
+    )
     message.attach_alternative(html, "text/html")
     return message
 

@@ -223,3 +223,15 @@ def test_a_head_request_does_not_mark_the_plan_opened(client, plan, contact, dja
     assert PlanShare.objects.get().opened_at is None
     client.get(link)
     assert PlanShare.objects.get().opened_at is not None
+
+
+def test_each_sending_has_a_stable_message_id_of_its_own(plan, contact, django_capture_on_commit_callbacks):
+    """A copy sent twice (a worker dying after the mail server took it) carries the same
+    Message-ID, so mail systems drop it; a new sending gets a new one."""
+    share_and_get_link(plan, contact, django_capture_on_commit_callbacks)
+    share = PlanShare.objects.get()
+    first = services.plans._build_share_email(share).extra_headers["Message-ID"]
+    assert first == services.plans._build_share_email(share).extra_headers["Message-ID"]
+    assert mail.outbox[-1].extra_headers["Message-ID"] == first
+    share_and_get_link(plan, contact, django_capture_on_commit_callbacks)
+    assert mail.outbox[-1].extra_headers["Message-ID"] != first
