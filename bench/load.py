@@ -35,7 +35,8 @@ import psycopg2
 import redis
 
 ROOT = Path(__file__).resolve().parent.parent
-FLOOR_DIR = Path("/work/shared/bench/floor")
+# The shared folder beside the checkout (../shared), or RAPPORT_FLOOR_DIR.
+FLOOR_DIR = Path(os.environ.get("RAPPORT_FLOOR_DIR", ROOT.parent / "shared" / "bench" / "floor"))
 PYTHON = sys.executable
 GUNICORN = str(Path(PYTHON).parent / "gunicorn")
 PG = {"host": "127.0.0.1", "port": 5432, "user": "rapport", "password": "rapport"}
@@ -106,6 +107,8 @@ def prepare_data(rebuild: bool) -> None:
         admin(f"COMMENT ON DATABASE {TEMPLATE} IS 'built {datetime.now(UTC).isoformat()}'")
     admin(f"DROP DATABASE IF EXISTS {DB} WITH (FORCE)")
     admin(f"CREATE DATABASE {DB} TEMPLATE {TEMPLATE}")
+    # Migrations newer than the template (the code moved on since today's build).
+    subprocess.run([PYTHON, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=rapport_env(DB), check=True)
     subprocess.run(
         [PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=rapport_env(DB), check=True
     )

@@ -252,7 +252,7 @@ def main() -> None:
     if "Floor /items/" in figures:
         floor = figures["Floor /items/"]
         floor["rps"] = floor["requests"] / spent["floor"]
-    errors = [f"{e.count}x {e.method} {e.name}: {e.error}" for e in env.stats.errors.values()]
+    errors = [f"{e.occurrences}x {e.method} {e.name}: {e.error}" for e in env.stats.errors.values()]
     errors += [f"{e['count']}x exception: {e['msg']}" for e in runner.exceptions.values()]
     result = {"pages": figures, "login": login, "spent": spent, "skipped": SKIPPED, "errors": errors}
     print(json.dumps(result), flush=True)
