@@ -231,6 +231,10 @@ def everything_sent() -> bool:
     return not Reminder.objects.filter(sent_at__isnull=True, skipped_at__isnull=True).exists() and not unsent.exists()
 
 
+# Every table a fault test printed, for the run's closing summary (CI output, whatever -s says).
+TABLES: list[str] = []
+
+
 class Outcome:
     """Reminders and share e-mails owed (rows in the database) against what the mail server
     accepted (files): sent, sent twice, lost."""
@@ -256,7 +260,9 @@ class Outcome:
             f = self.figures(owed)
             lines.append(f"  {label:<16}{f['due']:>6}{f['sent']:>6}{f['sent twice']:>7}{f['lost']:>6}")
         lines += [f"  {key}: {value}" for key, value in notes.items()]
-        return "\n".join(lines)
+        text = "\n".join(lines)
+        TABLES.append(text)  # printed again at the end of the run (tests/faults/conftest.py)
+        return text
 
     def assert_each_exactly_once(self) -> None:
         assert not self.unexpected, f"mail nobody owed: {self.unexpected}"
