@@ -148,6 +148,9 @@ def _check_package(extension: str, upload) -> None:
         raise _Broken from error  # a zip header, but the archive is cut off or damaged
     except (NotImplementedError, RuntimeError) as error:
         raise _Encrypted from error  # zipfile: an encrypted entry or an unknown compression
+    except Exception as error:  # zlib.error, lzma.LZMAError, ...: a part that does not inflate
+        logger.info("plan upload: a part of %r does not unpack: %r", upload.name, error)
+        raise _Broken from error
 
 
 def validate_plan_file(upload) -> None:

@@ -81,3 +81,14 @@ def renamed_zip(*names: str) -> bytes:
         for name in names:
             archive.writestr(name, "not what it claims")
     return buffer.getvalue()
+
+
+def corrupt_part(document: bytes, part: str) -> bytes:
+    """The document with the compressed bytes of one part overwritten: the zip's directory
+    is intact, inflating the part fails (zlib.error)."""
+    with zipfile.ZipFile(io.BytesIO(document)) as archive:
+        info = archive.getinfo(part)
+    data = bytearray(document)
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    data[start : start + info.compress_size] = b"\xff" * info.compress_size
+    return bytes(data)

@@ -183,13 +183,17 @@ RAPPORT_TRUSTED_PROXIES = env.int("RAPPORT_TRUSTED_PROXIES", default=0)
 AXES_FAILURE_LIMIT = env.int("RAPPORT_LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("RAPPORT_LOGIN_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_RESET_ON_SUCCESS = True
+# Not reset by a successful login: axes would also wipe the failures of that address
+# against other usernames, so one could guess a colleague's password between own logins.
+# Failures expire after the cool-off time instead.
+AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_CALLABLE = "core.views.login_locked_out"
 AXES_CLIENT_IP_CALLABLE = "core.security.client_ip"
 AXES_VERBOSE = False  # core.security logs each failure once, without the password
 # Password reset and the client's answer form (django-ratelimit, on the default cache:
 # Redis in production, so the limits hold across web nodes). "N/period", period s, m, h, d.
 RATELIMIT_IP_META_KEY = "core.security.client_ip"
+RATELIMIT_FAIL_OPEN = True  # see core.security.over_limit
 RAPPORT_RATE_LIMITS = {
     "password_reset_per_address": env("RAPPORT_RATE_PASSWORD_RESET_PER_ADDRESS", default="10/h"),
     "password_reset_per_email": env("RAPPORT_RATE_PASSWORD_RESET_PER_EMAIL", default="3/h"),

@@ -19,7 +19,10 @@ def backfill(apps, schema_editor):
         name, n = client.name, 1
         while (name.lower(), team_id) in seen:
             n += 1
-            name = f"{client.name} ({n})"
+            suffix = f" ({n})"
+            name = client.name[: 200 - len(suffix)] + suffix  # the column holds 200 characters
+        if name != client.name:
+            print(f"\n  client {client.pk}: {client.name!r} renamed {name!r} (the same name in another case)")
         seen.add((name.lower(), team_id))
         Client.objects.filter(pk=client.pk).update(team_id=team_id, name=name)
 

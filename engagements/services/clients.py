@@ -1,7 +1,7 @@
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from ..models import Client, ClientContact, Complaint, Engagement
@@ -9,19 +9,33 @@ from ._common import model_update
 from .flags import flags_sync_for_client
 
 
+def _name_taken() -> ValidationError:
+    return ValidationError(
+        {
+            "name": _(
+                "Your team already has a client with this name. Ask your manager or the colleague who added it "
+                "to give you access, or make the name more specific."
+            )
+        }
+    )
+
+
 def _check_name_free(client: Client) -> None:
     """Names are unique per team, whatever their case (a database constraint too). Only the
     client's own team is looked at, so the answer reveals nothing about other teams."""
     same = Client.objects.filter(team=client.team, name__iexact=client.name.strip()).exclude(pk=client.pk)
     if same.exists():
-        raise ValidationError(
-            {
-                "name": _(
-                    "Your team already has a client with this name. Ask your manager or the colleague who added it "
-                    "to give you access, or make the name more specific."
-                )
-            }
-        )
+        raise _name_taken()
+
+
+def _save_client(client: Client) -> Client:
+    """Save; two requests creating the same name at once meet the constraint: same message."""
+    try:
+        with transaction.atomic():
+            client.save()
+    except IntegrityError:
+        raise _name_taken() from None
+    return client
 
 
 @transaction.atomic
@@ -31,8 +45,7 @@ def client_create(*, by, **fields) -> Client:
     client = Client(created_by=by, team_id=profile.team_id if profile else None, **fields)
     _check_name_free(client)
     client.full_clean()
-    client.save()
-    return client
+    return _save_client(client)
 
 
 @transaction.atomic
@@ -40,7 +53,8 @@ def client_update(*, client: Client, **fields) -> Client:
     for field, value in fields.items():
         setattr(client, field, value)
     _check_name_free(client)
-    return model_update(client, data={})
+    client.full_clean()
+    return _save_client(client)
 
 
 @transaction.atomic

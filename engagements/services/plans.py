@@ -13,6 +13,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from core.exceptions import ApplicationError
+
 from ..links import plan_link_token
 from ..models import DraftPlan, Engagement, ExpectationCheckpoint, PlanAnswer, PlanShare, new_link_nonce
 from ._common import claim, mark_done
@@ -149,6 +151,9 @@ def plan_answer_record(
     the same answer: it returns the stored one and changes nothing."""
     now = timezone.now()
     plan = DraftPlan.objects.select_for_update().get(pk=share.plan_id)
+    # The link may have been closed (or replaced) since the page checked it: not under the lock.
+    if not PlanShare.objects.filter(pk=share.pk, revoked_at__isnull=True, link_nonce=share.link_nonce).exists():
+        raise ApplicationError(_("This link no longer works."))
     repeated = PlanAnswer.objects.filter(
         share=share,
         created_at__gte=now - ANSWER_REPEAT_WINDOW,

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 
+from core.exceptions import ApplicationError
 from core.security import over_limit
 
 from .. import services
@@ -47,7 +48,10 @@ def client_plan(request, token: str):
             messages.error(request, _("Too many answers in a short time. Please wait a while and try again."))
             status = 429
         elif request.method == "POST" and form.is_valid():
-            services.plan_answer_record(share=share, **form.cleaned_data)
+            try:
+                services.plan_answer_record(share=share, **form.cleaned_data)
+            except ApplicationError:  # closed while the client was typing
+                return render(request, "engagements/client_link_invalid.html", {"expired": False}, status=404)
             messages.success(request, _("Thank you. Your answer has reached your advisor."))
             return redirect("client_plan", token)
         elif form.errors:

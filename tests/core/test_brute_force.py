@@ -144,3 +144,57 @@ def test_the_same_answer_sent_twice_within_a_minute_is_stored_once(client, link)
     assert first.status_code == second.status_code == 302
     assert PlanAnswer.objects.count() == 1
     assert PlanShare.objects.get().answers.count() == 1
+
+
+def test_logging_in_to_ones_own_account_does_not_reset_the_count_against_another(
+    client, consultant_a, consultant_b, settings
+):
+    """Review finding: a successful login used to wipe every failure from that address, so
+    Bob could guess Alice's password forever by logging in as himself between guesses."""
+    for _ in range(6):
+        for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+            login(client, "alice", "guess")
+        login(client, "bob", PASSWORD)
+        client.post(reverse("logout"))
+    assert login(client, "alice", PASSWORD).status_code == 429
+    assert not logged_in(client)
+
+
+@pytest.mark.parametrize("forwarded", ["not-an-ip", "999.1.1.1", "", "1.2.3.4, <script>"])
+def test_a_forged_forwarded_for_header_falls_back_to_the_peer_address(client, settings, forwarded):
+    settings.RAPPORT_TRUSTED_PROXIES = 1
+    response = client.post(reverse("password_reset"), {"email": "x@example.com"}, HTTP_X_FORWARDED_FOR=forwarded)
+    assert response.status_code == 302
+
+
+def test_the_address_behind_a_trusted_proxy_is_the_one_it_added(rf, settings):
+    from core.security import client_ip
+
+    settings.RAPPORT_TRUSTED_PROXIES = 1
+    request = rf.get("/", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.7", REMOTE_ADDR="10.0.0.2")
+    assert client_ip(request) == "203.0.113.7"  # the entry left of it could be forged
+    settings.RAPPORT_TRUSTED_PROXIES = 0
+    assert client_ip(request) == "10.0.0.2"
+
+
+@pytest.fixture
+def cache_server_down(settings):
+    """The shared cache (Redis in production) does not answer: a real RedisCache pointed at a
+    port where nothing listens."""
+    settings.CACHES = {  # Django's setting_changed handler drops the old cache connections
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:9/0"}
+    }
+    yield
+
+
+def test_the_client_can_still_answer_when_the_cache_is_down(client, link, cache_server_down, caplog):
+    response = client.post(link, {"received": "yes", "matches_expectations": "yes", "adjustments": ""})
+    assert response.status_code == 302
+    assert PlanAnswer.objects.count() == 1
+    assert any("rate limit unavailable" in r.getMessage() for r in caplog.records)
+
+
+def test_a_password_reset_still_works_when_the_cache_is_down(client, consultant_a, cache_server_down):
+    response = client.post(reverse("password_reset"), {"email": consultant_a.email})
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1

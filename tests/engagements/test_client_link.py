@@ -235,3 +235,17 @@ def test_each_sending_has_a_stable_message_id_of_its_own(plan, contact, django_c
     assert mail.outbox[-1].extra_headers["Message-ID"] == first
     share_and_get_link(plan, contact, django_capture_on_commit_callbacks)
     assert mail.outbox[-1].extra_headers["Message-ID"] != first
+
+
+def test_an_answer_racing_a_revoke_is_not_stored(plan, contact, django_capture_on_commit_callbacks):
+    """The link was good when the page loaded; the revoke lands before the answer is saved."""
+    from core.exceptions import ApplicationError
+    from engagements.links import share_for_token
+
+    link = share_and_get_link(plan, contact, django_capture_on_commit_callbacks)
+    share = share_for_token(link.removeprefix("/p/").rstrip("/"))
+    services.plan_share_revoke(share=PlanShare.objects.get(pk=share.pk))
+
+    with pytest.raises(ApplicationError):
+        services.plan_answer_record(share=share, received=True, matches_expectations="yes")
+    assert not PlanAnswer.objects.exists()

@@ -11,7 +11,7 @@ from django.urls import reverse
 from engagements import services
 from engagements.validators import validate_plan_file
 from tests import factories
-from tests.files import PDF, docx_bytes, odt_bytes, pdf_bytes, renamed_zip
+from tests.files import PDF, corrupt_part, docx_bytes, odt_bytes, pdf_bytes, renamed_zip
 
 pytestmark = pytest.mark.django_db
 
@@ -85,6 +85,9 @@ def test_real_files_are_accepted(name, content):
         ("plan.pdf", pdf_bytes(password="secret"), "protected with a password"),
         ("plan.odt", odt_bytes(encrypted=True), "protected with a password"),
         ("plan.pdf", PDF[: len(PDF) // 2], "damaged"),
+        # review finding: a part whose compressed bytes are garbage raised zlib.error (a 500)
+        ("plan.docx", corrupt_part(docx_bytes(), "[Content_Types].xml"), "damaged"),
+        ("plan.odt", corrupt_part(odt_bytes(), "content.xml"), "damaged"),
     ],
 )
 def test_files_that_are_not_what_they_say_are_refused(name, content, message):
