@@ -33,6 +33,7 @@ class AuditPage:
     # same page after htmx swapped a part in.
     click: str | None = None
     wait_for: str | None = None
+    fill: tuple[tuple[str, str], ...] = ()  # (selector, value) to type before the click
     logs_out: bool = False  # the role logs in again after this page
     redirects: bool = False  # the page lands elsewhere than its URL (the reset link)
     client_language: bool = False  # the client's page: language from ?lang=, there is no cookie
@@ -68,6 +69,13 @@ PAGES: dict[str, list[AuditPage]] = {
     "anonymous": [
         AuditPage("login", _url("login")),
         AuditPage("password reset", _url("password_reset")),
+        AuditPage(
+            "login locked out (too many failures)",
+            _url("login"),
+            fill=(("#id_username", "locked-out"), ("#id_password", "any-password")),
+            click="main button[type=submit]",
+            status=429,
+        ),
         AuditPage("password reset done", _url("password_reset_done")),
         AuditPage("password reset: new password", lambda s: s.reset_path, redirects=True),
         AuditPage("password reset: link used", lambda s: "/accounts/reset/MQ/used-token/"),

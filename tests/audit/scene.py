@@ -5,6 +5,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import time_machine
+from axes.models import AccessAttempt
+from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
@@ -106,6 +108,19 @@ def build_scene() -> Scene:
     )
     factories.FlagFactory(engagement=engagement, subject=f"meeting:{meeting.pk}", details="Plan shared late.")
     factories.ComplaintFactory(client=client, engagement=engagement, recorded_by=alice)
+
+    # A username locked out by earlier failures from another address (django-axes): the
+    # lockout page is audited by trying to log in as it; the audit's own address stays free.
+    AccessAttempt.objects.create(
+        username="locked-out",
+        ip_address="192.0.2.10",
+        user_agent="audit",
+        path_info="/accounts/login/",
+        http_accept="text/html",
+        get_data="",
+        post_data="",
+        failures_since_start=settings.AXES_FAILURE_LIMIT,
+    )
 
     uid = urlsafe_base64_encode(force_bytes(forgetful.pk))
     return Scene(

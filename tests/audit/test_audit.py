@@ -62,6 +62,8 @@ def open_page(page, base_url: str, audit_page: pages.AuditPage, scene, language:
     if audit_page.client_language:
         url += f"?lang={language}"
     response = page.goto(url)
+    for selector, value in audit_page.fill:
+        page.fill(selector, value)
     if audit_page.click and audit_page.wait_for:
         page.click(audit_page.click)
         page.wait_for_selector(audit_page.wait_for)
