@@ -4,8 +4,9 @@ the file opens as what its name says.
 A first-bytes check is not enough (a `%PDF-` header in front of HTML, or any zip with two
 well-chosen entry names, would pass): a PDF must parse with pypdf and have a page; a DOCX
 must be an Office Open XML package whose content types and relationships name a Word main
-document that parses; an ODT must be an OpenDocument package (stored `mimetype` entry,
-manifest, content) of a text document. Only the few small parts a format requires are read,
+document that parses, and that fetches nothing from an outside address but hyperlinks; an
+ODT must be an OpenDocument package (stored `mimetype` entry, manifest, content) of a text
+document. Only the few small parts a format requires are read,
 each under a size cap, so no zip bomb gets unpacked. Whatever goes wrong while reading ends
 in a clear message, never in a server error.
 """
@@ -38,6 +39,7 @@ ODF_CONTENT = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}document-conten
 ODF_MANIFEST = "{urn:oasis:names:tc:opendocument:xmlns:manifest:1.0}manifest"
 ODF_ENCRYPTION = "{urn:oasis:names:tc:opendocument:xmlns:manifest:1.0}encryption-data"
 PART_MAX_BYTES = 10 * 1024 * 1024  # the parts we read; a real plan's are far smaller
+MAX_RELS_PARTS = 500  # relationship parts looked at (a real document has a handful)
 
 
 class _WrongType(Exception):
@@ -46,6 +48,10 @@ class _WrongType(Exception):
 
 class _Broken(Exception):
     """The file is that kind but cannot be opened (damaged, cut off)."""
+
+
+class _External(Exception):
+    """The document fetches something from an address when opened (a template, an object)."""
 
 
 class _Encrypted(Exception):
@@ -113,6 +119,18 @@ def _check_docx(archive: zipfile.ZipFile) -> None:
         raise _WrongType
     if _xml_part(archive, targets[0]).tag != W_DOCUMENT:
         raise _WrongType
+    _refuse_external_content(archive)
+
+
+def _refuse_external_content(archive: zipfile.ZipFile) -> None:
+    """A relationship to an outside address other than a hyperlink (an attached template, an
+    OLE object, a frame, an image by URL) makes Word fetch it when the client opens the plan:
+    the known way to smuggle a macro template into a harmless-looking document."""
+    rels = [info.filename for info in archive.infolist() if info.filename.endswith(".rels")][:MAX_RELS_PARTS]
+    for name in rels:
+        for element in _xml_part(archive, name):
+            if element.get("TargetMode") == "External" and not element.get("Type", "").endswith("/hyperlink"):
+                raise _External
 
 
 def _check_odt(archive: zipfile.ZipFile) -> None:
@@ -142,7 +160,7 @@ def _check_package(extension: str, upload) -> None:
     try:
         with zipfile.ZipFile(upload) as archive:
             (_check_docx if extension == ".docx" else _check_odt)(archive)
-    except (_WrongType, _Broken, _Encrypted):
+    except (_WrongType, _Broken, _Encrypted, _External):
         raise
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as error:
         raise _Broken from error  # a zip header, but the archive is cut off or damaged
@@ -178,6 +196,14 @@ def validate_plan_file(upload) -> None:
             _("This %(type)s file is damaged or incomplete: it cannot be opened. Save it again and upload that copy.")
             % {"type": kind},
             code="broken",
+        ) from None
+    except _External:
+        raise ValidationError(
+            _(
+                "This document loads content from an outside address when it is opened (for example a template "
+                "or an embedded object). Save it without that link and upload it again."
+            ),
+            code="external",
         ) from None
     except _Encrypted:
         raise ValidationError(

@@ -25,7 +25,12 @@ def pdf_bytes(*, pages: int = 1, password: str | None = None) -> bytes:
 PDF = pdf_bytes()
 
 
-def docx_bytes(*, content_types: bool = True, main_type: str = DOCX_MAIN_TYPE) -> bytes:
+REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def docx_bytes(*, content_types: bool = True, main_type: str = DOCX_MAIN_TYPE, external: tuple[str, ...] = ()) -> bytes:
+    """external: relationship types (e.g. "attachedTemplate", "hyperlink") of the main
+    document that point at an outside address (TargetMode="External")."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         if content_types:
@@ -46,6 +51,16 @@ def docx_bytes(*, content_types: bool = True, main_type: str = DOCX_MAIN_TYPE) -
             f'<?xml version="1.0"?><w:document xmlns:w="{W_MAIN}"><w:body><w:p><w:r><w:t>Plan</w:t></w:r></w:p>'
             "</w:body></w:document>",
         )
+        if external:
+            relationships = "".join(
+                f'<Relationship Id="rId{n}" Type="{REL}/{kind}" Target="https://example.com/x" TargetMode="External"/>'
+                for n, kind in enumerate(external, start=1)
+            )
+            archive.writestr(
+                "word/_rels/document.xml.rels",
+                '<?xml version="1.0"?><Relationships '
+                f'xmlns="http://schemas.openxmlformats.org/package/2006/relationships">{relationships}</Relationships>',
+            )
     return buffer.getvalue()
 
 

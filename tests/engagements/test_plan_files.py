@@ -58,7 +58,13 @@ def test_others_get_404_for_the_file(client, plan, consultant_b, community_membe
 
 @pytest.mark.parametrize(
     ("name", "content"),
-    [("plan.pdf", PDF), ("plan.docx", docx_bytes()), ("plan.odt", odt_bytes()), ("PLAN.PDF", PDF)],
+    [
+        ("plan.pdf", PDF),
+        ("plan.docx", docx_bytes()),
+        ("plan.odt", odt_bytes()),
+        ("PLAN.PDF", PDF),
+        ("plan.docx", docx_bytes(external=("hyperlink",))),  # a link in the text is fine
+    ],
 )
 def test_real_files_are_accepted(name, content):
     validate_plan_file(SimpleUploadedFile(name, content))
@@ -88,6 +94,9 @@ def test_real_files_are_accepted(name, content):
         # review finding: a part whose compressed bytes are garbage raised zlib.error (a 500)
         ("plan.docx", corrupt_part(docx_bytes(), "[Content_Types].xml"), "damaged"),
         ("plan.odt", corrupt_part(odt_bytes(), "content.xml"), "damaged"),
+        # a Word document that fetches a template or an object from an address when opened
+        ("plan.docx", docx_bytes(external=("attachedTemplate",)), "loads content from an outside address"),
+        ("plan.docx", docx_bytes(external=("hyperlink", "oleObject")), "loads content from an outside address"),
     ],
 )
 def test_files_that_are_not_what_they_say_are_refused(name, content, message):
