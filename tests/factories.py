@@ -139,3 +139,21 @@ class ReminderFactory(factory.django.DjangoModelFactory):
     meeting = factory.SubFactory(MeetingFactory)
     recipient = factory.SelfAttribute("meeting.engagement.lead")
     due_at = factory.LazyFunction(timezone.now)
+
+
+# --- scenes that several tests need ----------------------------------------------------------
+def plan_discussions(count: int, *, starts_at=None) -> list[m.Meeting]:
+    """Plan discussions with unshared plans, by default in 48 hours: their share-the-plan
+    reminder (the lead's lead time, 72 h) is due at once."""
+    lead = UserFactory()
+    AdvisorProfileFactory(user=lead)
+    meetings = []
+    for _ in range(count):
+        engagement = EngagementFactory(lead=lead)
+        plan = DraftPlanFactory(engagement=engagement, version=1)
+        meetings.append(
+            MeetingFactory(
+                engagement=engagement, plan=plan, starts_at=starts_at or timezone.now() + timedelta(hours=48)
+            )
+        )
+    return meetings

@@ -3,16 +3,14 @@ each reminder reaches the outbox exactly once, whatever runs twice or fails on t
 
 import threading
 import time
-from datetime import timedelta
 
 import pytest
 from django.core import mail
 from django.db import connections
-from django.utils import timezone
 
 from engagements import services
 from engagements.models import Reminder
-from tests import factories
+from tests.factories import plan_discussions
 from tests.support import FlakyBackend
 
 pytestmark = [pytest.mark.redis]
@@ -25,20 +23,6 @@ def wait_for(condition, timeout=30.0):
             return True
         time.sleep(0.1)
     return False
-
-
-def due_discussions(count: int):
-    """Plan discussions in 48 hours with unshared plans: their 72-hour reminder is due."""
-    lead = factories.UserFactory()
-    factories.AdvisorProfileFactory(user=lead)
-    meetings = []
-    for _ in range(count):
-        engagement = factories.EngagementFactory(lead=lead)
-        plan = factories.DraftPlanFactory(engagement=engagement, version=1)
-        meetings.append(
-            factories.MeetingFactory(engagement=engagement, plan=plan, starts_at=timezone.now() + timedelta(hours=48))
-        )
-    return meetings
 
 
 def all_sent(count):
@@ -54,7 +38,7 @@ def assert_each_reminder_mailed_once(count):
 
 
 def test_the_scan_run_twice_sends_each_reminder_once(celery_worker):
-    due_discussions(5)
+    plan_discussions(5)
     services.reminders_scan()
     services.reminders_scan()
     assert wait_for(all_sent(5)), "the worker did not send every reminder"
@@ -62,7 +46,7 @@ def test_the_scan_run_twice_sends_each_reminder_once(celery_worker):
 
 
 def test_two_scans_at_once_send_each_reminder_once(celery_worker):
-    due_discussions(6)
+    plan_discussions(6)
     errors = []
 
     def run_scan():
@@ -87,7 +71,7 @@ def test_two_scans_at_once_send_each_reminder_once(celery_worker):
 def test_a_send_retried_after_an_smtp_error_arrives_once(celery_worker, settings):
     settings.EMAIL_BACKEND = "tests.support.FlakyBackend"
     FlakyBackend.failures_left = 2
-    due_discussions(1)
+    plan_discussions(1)
     services.reminders_scan()
     assert wait_for(all_sent(1), timeout=40), "the retried reminder never went out"
     assert FlakyBackend.failures_left == 0

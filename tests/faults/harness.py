@@ -14,7 +14,6 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from datetime import timedelta
 from email.parser import BytesHeaderParser
 from pathlib import Path
 
@@ -22,11 +21,10 @@ import pytest
 import redis
 from django.conf import settings
 from django.db import connection
-from django.utils import timezone
 
 from config.celery_app import app as celery_app
 from engagements.models import Meeting, PlanShare, Reminder
-from tests import factories
+from tests.factories import plan_discussions  # noqa: F401 (used by the fault tests)
 from tests.services import require_postgres
 
 MAIL_DELAY = 0.3  # seconds the slow mail server takes per message
@@ -187,23 +185,6 @@ def cluster_fixture(tmp_path, settings, scan_seconds: float):
 
 
 # --- what is due, what went out --------------------------------------------------------------
-def plan_discussions(count: int, *, starts_at=None) -> list[Meeting]:
-    """Plan discussions with unshared plans, by default in 48 hours: their share-the-plan
-    reminder (the lead's lead time, 72 h) is due at once."""
-    lead = factories.UserFactory()
-    factories.AdvisorProfileFactory(user=lead)
-    meetings = []
-    for _ in range(count):
-        engagement = factories.EngagementFactory(lead=lead)
-        plan = factories.DraftPlanFactory(engagement=engagement, version=1)
-        meetings.append(
-            factories.MeetingFactory(
-                engagement=engagement, plan=plan, starts_at=starts_at or timezone.now() + timedelta(hours=48)
-            )
-        )
-    return meetings
-
-
 def lead_hours(meeting: Meeting) -> int:
     return meeting.engagement.lead.advisor_profile.reminder_lead_hours
 
