@@ -19,6 +19,7 @@ import os  # noqa: E402
 import random  # noqa: E402
 import re  # noqa: E402
 import time  # noqa: E402
+from collections.abc import Iterator  # noqa: E402
 from http.cookiejar import DefaultCookiePolicy  # noqa: E402
 from http.cookies import SimpleCookie  # noqa: E402
 from itertools import count  # noqa: E402
@@ -48,7 +49,6 @@ PHASE = {"now": "login"}
 READY = Event()
 LOGGED_IN = {"ok": 0, "failed": 0}
 SKIPPED = {"no meeting to log": 0, "no plan to share": 0}
-_consultant_numbers, _manager_numbers = count(), count()
 
 
 class NoCookies(DefaultCookiePolicy):
@@ -63,9 +63,7 @@ class Advisor(HttpUser):
     host = RAPPORT
     wait_time = between(1, 3)
     weights: dict[str, int] = {}
-
-    def username(self) -> str:
-        raise NotImplementedError
+    usernames: Iterator[str] = iter(())  # each kind of user: the logins it takes in turn
 
     # --- HTTP with hand-kept cookies ------------------------------------------------------
     def on_start(self):
@@ -106,7 +104,7 @@ class Advisor(HttpUser):
 
     def login(self):
         self.request("GET", "/accounts/login/", "Login", 200)
-        data = {"username": self.username(), "password": PASSWORD}
+        data = {"username": next(self.usernames), "password": PASSWORD}
         response = self.request("POST", "/accounts/login/", "Login", 302, data=data)
         LOGGED_IN["ok" if response.status_code == 302 else "failed"] += 1
 
@@ -197,18 +195,13 @@ class Advisor(HttpUser):
 class Consultant(Advisor):
     weight = 9
     weights = {"my_week": 3, "engagement_list": 3, "engagement_page": 3, "log_meeting": 1, "share_plan": 1}
-
-    def username(self) -> str:
-        n = next(_consultant_numbers) % (TEAMS * CONSULTANTS_PER_TEAM)
-        return f"load-c{n + 1:02d}"
+    usernames = (f"load-c{n % (TEAMS * CONSULTANTS_PER_TEAM) + 1:02d}" for n in count())
 
 
 class Manager(Advisor):
     weight = 1
     weights = {"my_week": 1, "engagement_list": 4, "engagement_page": 4}
-
-    def username(self) -> str:
-        return f"load-m{next(_manager_numbers) % TEAMS + 1}"
+    usernames = (f"load-m{n % TEAMS + 1}" for n in count())
 
 
 def _figures(stats, seconds: float) -> dict:

@@ -21,8 +21,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from pypdf import PdfReader
-from pypdf.errors import PyPdfError
 
 logger = logging.getLogger(__name__)
 
@@ -42,20 +42,44 @@ PART_MAX_BYTES = 10 * 1024 * 1024  # the parts we read; a real plan's are far sm
 MAX_RELS_PARTS = 500  # relationship parts looked at (a real document has a handful)
 
 
-class _WrongType(Exception):
+class _Refused(Exception):
+    """Why a file is refused: a code and the message the user reads (%(type)s: PDF, ...)."""
+
+    code = ""
+    message = ""
+
+
+class _WrongType(_Refused):
     """The file is not the kind its name says."""
 
+    code = "content"
+    message = _lazy("This file is not a real %(type)s file: its content does not match its name.")
 
-class _Broken(Exception):
+
+class _Broken(_Refused):
     """The file is that kind but cannot be opened (damaged, cut off)."""
 
+    code = "broken"
+    message = _lazy(
+        "This %(type)s file is damaged or incomplete: it cannot be opened. Save it again and upload that copy."
+    )
 
-class _External(Exception):
+
+class _External(_Refused):
     """The document fetches something from an address when opened (a template, an object)."""
 
+    code = "external"
+    message = _lazy(
+        "This document loads content from an outside address when it is opened (for example a template "
+        "or an embedded object). Save it without that link and upload it again."
+    )
 
-class _Encrypted(Exception):
+
+class _Encrypted(_Refused):
     """The file is protected with a password: nobody could read it in Rapport."""
+
+    code = "encrypted"
+    message = _lazy("This file is protected with a password. Upload a copy without the password protection.")
 
 
 def _size_over_limit(size: int, limit_mb: int) -> str:
@@ -73,18 +97,17 @@ def _check_pdf(upload) -> None:
     upload.seek(0)
     try:
         reader = PdfReader(upload)
-        if reader.is_encrypted:
-            raise _Encrypted
-        if len(reader.pages) < 1:
-            raise _Broken
-        reader.pages[0].mediabox  # noqa: B018  (the first page's objects resolve)
-    except (_Encrypted, _Broken):
-        raise
-    except PyPdfError as error:
-        raise _Broken from error
+        encrypted = reader.is_encrypted
+        pages = 0 if encrypted else len(reader.pages)
+        if pages:
+            reader.pages[0].mediabox  # noqa: B018  (the first page's objects resolve)
     except Exception as error:  # pypdf on a hostile file can raise almost anything: never a 500
         logger.info("plan upload: pypdf failed on %r: %r", upload.name, error)
         raise _Broken from error
+    if encrypted:
+        raise _Encrypted
+    if pages < 1:
+        raise _Broken
 
 
 def _xml_part(archive: zipfile.ZipFile, name: str) -> ElementTree.Element:
@@ -160,7 +183,7 @@ def _check_package(extension: str, upload) -> None:
     try:
         with zipfile.ZipFile(upload) as archive:
             (_check_docx if extension == ".docx" else _check_odt)(archive)
-    except (_WrongType, _Broken, _Encrypted, _External):
+    except _Refused:
         raise
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as error:
         raise _Broken from error  # a zip header, but the archive is cut off or damaged
@@ -186,29 +209,7 @@ def validate_plan_file(upload) -> None:
     upload.seek(0)
     try:
         _check_pdf(upload) if extension == ".pdf" else _check_package(extension, upload)
-    except _WrongType:
-        raise ValidationError(
-            _("This file is not a real %(type)s file: its content does not match its name.") % {"type": kind},
-            code="content",
-        ) from None
-    except _Broken:
-        raise ValidationError(
-            _("This %(type)s file is damaged or incomplete: it cannot be opened. Save it again and upload that copy.")
-            % {"type": kind},
-            code="broken",
-        ) from None
-    except _External:
-        raise ValidationError(
-            _(
-                "This document loads content from an outside address when it is opened (for example a template "
-                "or an embedded object). Save it without that link and upload it again."
-            ),
-            code="external",
-        ) from None
-    except _Encrypted:
-        raise ValidationError(
-            _("This file is protected with a password. Upload a copy without the password protection."),
-            code="encrypted",
-        ) from None
+    except _Refused as refused:
+        raise ValidationError(str(refused.message) % {"type": kind}, code=refused.code) from None
     finally:
         upload.seek(0)

@@ -1,6 +1,7 @@
 import logging
 import time
 from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError, connection, models
@@ -23,6 +24,12 @@ def claim(model: type[models.Model], pk: int, *, pending: Q, token: str, now: da
     stale = now - timedelta(seconds=settings.RAPPORT_REMINDER_CLAIM_STALE_SECONDS)
     free = Q(claimed_at__isnull=True) | Q(claimed_at__lt=stale) | Q(claimed_by=token)
     return model.objects.filter(pending, free, pk=pk).update(claimed_at=now, claimed_by=token, **also) == 1
+
+
+def stable_message_id(local_part: str) -> str:
+    """A Message-ID that is the same for every copy of one e-mail (`<local_part@site host>`):
+    mail systems that drop duplicates by Message-ID drop a copy sent twice."""
+    return f"<{local_part}@{urlsplit(settings.SITE_URL).hostname or 'rapport.local'}>"
 
 
 def claim_is_free(now: datetime) -> Q:

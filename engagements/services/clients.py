@@ -29,7 +29,10 @@ def _check_name_free(client: Client) -> None:
 
 
 def _save_client(client: Client) -> Client:
-    """Save; two requests creating the same name at once meet the constraint: same message."""
+    """Check the name within the team, validate, save. Two requests saving the same name at
+    once meet the database constraint instead: the same message."""
+    _check_name_free(client)
+    client.full_clean()
     try:
         with transaction.atomic():
             client.save()
@@ -43,8 +46,6 @@ def client_create(*, by, **fields) -> Client:
     """A new client of the creator's team (none for staff without a team)."""
     profile = getattr(by, "advisor_profile", None)
     client = Client(created_by=by, team_id=profile.team_id if profile else None, **fields)
-    _check_name_free(client)
-    client.full_clean()
     return _save_client(client)
 
 
@@ -52,8 +53,6 @@ def client_create(*, by, **fields) -> Client:
 def client_update(*, client: Client, **fields) -> Client:
     for field, value in fields.items():
         setattr(client, field, value)
-    _check_name_free(client)
-    client.full_clean()
     return _save_client(client)
 
 

@@ -1,7 +1,6 @@
 import logging
 import uuid
 from datetime import timedelta
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -17,7 +16,7 @@ from core.exceptions import ApplicationError
 
 from ..links import plan_link_token
 from ..models import DraftPlan, Engagement, ExpectationCheckpoint, PlanAnswer, PlanShare, new_link_nonce
-from ._common import claim, mark_done
+from ._common import claim, mark_done, stable_message_id
 from .flags import flags_sync
 
 logger = logging.getLogger(__name__)
@@ -126,9 +125,8 @@ def _build_share_email(share: PlanShare) -> EmailMultiAlternatives:
         html = render_to_string("emails/plan_shared_body.html", context)
     reply_to = [share.shared_by.email] if share.shared_by.email else []
     # Stable per sending (the nonce changes with each): a copy sent twice in the one window
-    # (README) carries the same Message-ID, which mail systems use to drop duplicates.
-    domain = urlsplit(settings.SITE_URL).hostname or "rapport.local"
-    message_id = f"<planshare-{share.pk}-{share.link_nonce}@{domain}>"
+    # (README) carries the same Message-ID.
+    message_id = stable_message_id(f"planshare-{share.pk}-{share.link_nonce}")
     message = EmailMultiAlternatives(
         subject, text, to=[contact.email], reply_to=reply_to, headers={"Message-ID": message_id}
     )

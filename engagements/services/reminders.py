@@ -11,7 +11,6 @@ import logging
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -25,7 +24,7 @@ from advisors.models import AdvisorProfile
 
 from .. import reminders as policy_rules
 from ..models import MEETING_MAX_MINUTES, ExpectationCheckpoint, Meeting, PlanShare, Reminder
-from ._common import claim, claim_is_free, mark_done
+from ._common import claim, claim_is_free, mark_done, stable_message_id
 from .flags import flags_sync
 
 logger = logging.getLogger(__name__)
@@ -216,8 +215,7 @@ def reminder_send(*, reminder_id: int, claim_token: str = "") -> str:
 
 
 def reminder_message_id(reminder: Reminder) -> str:
-    domain = urlsplit(settings.SITE_URL).hostname or "rapport.local"
-    return f"<reminder-{reminder.pk}@{domain}>"
+    return stable_message_id(f"reminder-{reminder.pk}")
 
 
 def _reminder_link(reminder: Reminder) -> str:
