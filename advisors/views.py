@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from engagements.views._helpers import form_page
+from core.form_views import form_page
 
 from . import roles, services
 from .forms import AdvisorSettingsForm

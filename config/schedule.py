@@ -21,4 +21,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": SCAN_SECONDS,
         "options": {"expires": max(SCAN_SECONDS - 5, SCAN_SECONDS / 2)},
     },
+    # Every minute: hand out the community's notification e-mails whose task was lost (the
+    # broker was down, a worker died); each is sent at once by its own task otherwise.
+    "casestudies-notifications-scan": {
+        "task": "casestudies.tasks.notifications_scan",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
 }

@@ -16,6 +16,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("engagements/", include("engagements.urls")),
     path("advisors/", include("advisors.urls")),
+    path("cases/", include("casestudies.urls")),
     # No login: the signed token is the key, and it opens this one plan only.
     path("p/<str:token>/", client_link.client_plan, name="client_plan"),
     path("p/<str:token>/file/", client_link.client_plan_file, name="client_plan_file"),

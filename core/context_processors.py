@@ -9,7 +9,6 @@ def navigation(request):
     return {
         "nav": {
             "engagements": roles.is_advisor(user),
-            "community": roles.is_community_member(user),
             "admin": user.is_staff,
         }
     }

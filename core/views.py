@@ -36,7 +36,7 @@ def home(request):
         return redirect("engagements:my_week")
     if user.is_staff:
         return redirect("admin:index")
-    return render(request, "core/home_member.html")
+    return redirect("casestudies:list")
 
 
 def login_locked_out(request, original_response=None, credentials=None):

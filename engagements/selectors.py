@@ -261,3 +261,59 @@ def meeting_brief(*, meeting: Meeting) -> dict:
         "previous": previous,
         "previous_log": previous_log,
     }
+
+
+# --- an engagement's lesson, for a case study (read by casestudies, never the reverse) -----------
+@dataclass(frozen=True)
+class EngagementLesson:
+    """What a case study written from an engagement starts from, and what identifies the
+    client (the anonymisation check refuses a text that still names any of it)."""
+
+    engagement_id: int
+    title: str
+    sector: str
+    stated_request: str
+    underlying_need: str
+    desired_outcomes: str
+    boundaries: str
+    advisor_role: str
+    lessons: tuple[str, ...]  # the meeting logs' "lesson learned", oldest first
+    flag_kinds: tuple[str, ...]  # the kinds of flag the engagement had, as labels
+    client_names: tuple[str, ...]
+    contact_names: tuple[str, ...]
+    contact_roles: tuple[str, ...]  # beside contact_names, "" where none was recorded
+    emails: tuple[str, ...]
+
+
+def engagement_lesson(*, engagement_id: int, user=None) -> EngagementLesson | None:
+    """The lesson of one engagement, or None when it does not exist or `user` (when given)
+    may not see it. Four queries, whatever the engagement's size."""
+    engagements = Engagement.objects.all() if user is None else engagements_visible_to(user)
+    engagement = engagements.select_related("client").filter(pk=engagement_id).first()
+    if engagement is None:
+        return None
+    contacts = list(ClientContact.objects.filter(client_id=engagement.client_id).order_by("pk"))
+    lessons = tuple(
+        MeetingLog.objects.filter(meeting__engagement=engagement)
+        .exclude(lesson_learned="")
+        .order_by("meeting__starts_at")
+        .values_list("lesson_learned", flat=True)
+    )
+    kinds = dict(Flag.Kind.choices)
+    seen = Flag.objects.filter(engagement=engagement).order_by("created_at").values_list("kind", flat=True)
+    return EngagementLesson(
+        engagement_id=engagement.pk,
+        title=engagement.title,
+        sector=engagement.client.sector,
+        stated_request=engagement.stated_request,
+        underlying_need=engagement.underlying_need,
+        desired_outcomes=engagement.desired_outcomes,
+        boundaries=engagement.boundaries,
+        advisor_role=engagement.get_advisor_role_display() if engagement.advisor_role else "",
+        lessons=lessons,
+        flag_kinds=tuple(str(kinds.get(kind, kind)) for kind in dict.fromkeys(seen)),
+        client_names=(engagement.client.name,),
+        contact_names=tuple(contact.name for contact in contacts),
+        contact_roles=tuple(contact.role for contact in contacts),
+        emails=tuple(contact.email for contact in contacts if contact.email),
+    )

@@ -88,6 +88,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.navigation",
+                "casestudies.context_processors.community_navigation",
             ],
         },
     },
@@ -199,11 +200,21 @@ RAPPORT_RATE_LIMITS = {
     "password_reset_per_email": env("RAPPORT_RATE_PASSWORD_RESET_PER_EMAIL", default="3/h"),
     "client_answer_per_link": env("RAPPORT_RATE_CLIENT_ANSWER_PER_LINK", default="10/h"),
     "client_answer_per_address": env("RAPPORT_RATE_CLIENT_ANSWER_PER_ADDRESS", default="30/h"),
+    # The community: sign-ups per address, comments and reports per member.
+    "signup_per_address": env("RAPPORT_RATE_SIGNUP_PER_ADDRESS", default="5/h"),
+    "comments_per_member": env("RAPPORT_RATE_COMMENTS_PER_MEMBER", default="10/h"),
+    "reports_per_member": env("RAPPORT_RATE_REPORTS_PER_MEMBER", default="20/h"),
 }
 # One process in development and tests: the local-memory cache is enough there (ratelimit's
 # check asks for a shared cache, which production.py configures).
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
+
+# --- Community (casestudies) ----------------------------------------------------------------
+# A new member's first comment waits for a moderator; their later ones appear at once.
+RAPPORT_COMMUNITY_HOLD_FIRST_COMMENT = env.bool("RAPPORT_COMMUNITY_HOLD_FIRST_COMMENT", default=True)
+# A comment reported by this many different members is hidden until a moderator looks.
+RAPPORT_COMMUNITY_REPORTS_TO_HIDE = env.int("RAPPORT_COMMUNITY_REPORTS_TO_HIDE", default=3)
 
 # --- Internationalisation ------------------------------------------------------------------
 LANGUAGE_CODE = "en"

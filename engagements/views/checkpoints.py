@@ -5,9 +5,10 @@ from django.contrib.auth.decorators import login_required
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.form_views import form_page
+
 from .. import policy, services
 from ..forms import CheckpointAnswerForm, CheckpointForm, CheckpointWaiveForm
-from ._helpers import form_page
 
 
 @login_required

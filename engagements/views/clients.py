@@ -8,9 +8,10 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from core.form_views import form_page
+
 from .. import policy, services
 from ..forms import ClientForm, ComplaintForm, ContactForm, ContactLeftForm
-from ._helpers import form_page
 from .engagements import _require_advisor
 
 

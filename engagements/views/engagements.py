@@ -9,12 +9,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from advisors import roles
+from core.form_views import form_page
 
 from .. import policy, selectors, services
 from ..filters import EngagementFilter
 from ..forms import EngagementForm
 from ..models import Flag, PlanAnswer
-from ._helpers import form_page
 
 
 def _require_advisor(user):

@@ -6,12 +6,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.exceptions import ApplicationError
+from core.form_views import form_page, render_form, run_service
 
 from .. import policy, selectors, services
 from ..calendar import meetings_to_ics
 from ..forms import MeetingForm, MeetingLogForm
 from ..models import Meeting, MeetingLog
-from ._helpers import form_page, render_form, run_service
 
 
 def _meeting_save(service, **bound):

@@ -12,10 +12,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from core.form_views import form_page
+
 from .. import policy, services
 from ..forms import PlanShareForm, PlanUploadForm
 from ..validators import PLAN_CONTENT_TYPES
-from ._helpers import form_page
 
 
 @login_required

@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 
 from advisors.models import Team
-from engagements.services._common import mark_done
+from core.claims import mark_done
 from tests import factories
 from tests.services import require_postgres
 

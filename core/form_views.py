@@ -1,3 +1,6 @@
+"""The one shape of a form view (STYLE.md §11, `form_page`), for every app: a form page is
+a declaration of its service, its message and where to go after."""
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
