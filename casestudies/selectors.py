@@ -130,8 +130,8 @@ def casestudy_page(*, case: CaseStudy, user) -> CasePage:
     sees_source = policy.can_see_source(user, case)
     hits, source_title = [], ""
     if sees_source and case.source_engagement_id:
-        hits = casestudy_hits(case=case)
-        lesson = engagement_lesson(engagement_id=case.source_engagement_id, user=user)
+        lesson = engagement_lesson(engagement_id=case.source_engagement_id)
+        hits = casestudy_hits(case=case, lesson=lesson) if lesson else []
         source_title = lesson.title if lesson else ""
     return CasePage(
         case=case,

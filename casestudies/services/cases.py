@@ -37,11 +37,13 @@ class NamesTheClient(ApplicationError):
         self.hits = hits
 
 
-def casestudy_hits(*, case: CaseStudy, texts: dict[str, str] | None = None) -> list[Hit]:
+def casestudy_hits(
+    *, case: CaseStudy, texts: dict[str, str] | None = None, lesson: EngagementLesson | None = None
+) -> list[Hit]:
     """Where the case (or `texts`, the fields about to be saved) names its source's client."""
     if case.source_engagement_id is None:
         return []
-    lesson = engagement_lesson(engagement_id=case.source_engagement_id)
+    lesson = lesson or engagement_lesson(engagement_id=case.source_engagement_id)
     if lesson is None:
         return []
     terms = identifying_terms(
