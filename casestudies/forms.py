@@ -2,10 +2,12 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
+from engagements.forms import CrispyMixin
+
 from .models import COMMENT_MAX_LENGTH, CaseStudy, CommentEvent, Theme
 
 
-class CaseStudyForm(forms.ModelForm):
+class CaseStudyForm(CrispyMixin, forms.ModelForm):
     themes = forms.ModelMultipleChoiceField(
         label=_("Themes"), queryset=Theme.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -23,7 +25,7 @@ class CaseStudyForm(forms.ModelForm):
         }
 
 
-class CloseForm(forms.Form):
+class CloseForm(CrispyMixin, forms.Form):
     closing_summary = forms.CharField(
         label=_("What the discussion taught"),
         widget=forms.Textarea(attrs={"rows": 8}),
@@ -32,7 +34,7 @@ class CloseForm(forms.Form):
     )
 
 
-class CommentForm(forms.Form):
+class CommentForm(CrispyMixin, forms.Form):
     body = forms.CharField(
         label=_("Your comment"),
         max_length=COMMENT_MAX_LENGTH,
@@ -45,11 +47,11 @@ class CommentForm(forms.Form):
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
-class CommentEditForm(forms.Form):
+class CommentEditForm(CrispyMixin, forms.Form):
     body = CommentForm.base_fields["body"]
 
 
-class ReportForm(forms.Form):
+class ReportForm(CrispyMixin, forms.Form):
     reason = forms.CharField(
         label=_("What is wrong with this comment?"), max_length=500, widget=forms.Textarea(attrs={"rows": 3})
     )
