@@ -292,16 +292,9 @@ def comment_report(request, pk):
     if request.method == "POST" and over_limit(request, name="reports_per_member", key=f"user:{request.user.pk}"):
         form.is_valid()
         form.add_error(None, _("You have sent many reports in a short time. Please wait a while and try again."))
-        return render_form(
-            request,
-            form=form,
-            template=FORM,
-            title=_("Report a comment"),
-            status=429,
-            back_url=comment.get_absolute_url(),
-            case=comment.case,
-            reported=comment,
-        )
+        # render(), not render_form(): that one answers 400 to any form with errors.
+        context = {"form": form, "title": _("Report a comment"), "back_url": comment.get_absolute_url()}
+        return render(request, FORM, {**context, "case": comment.case, "reported": comment}, status=429)
     return form_page(
         request,
         form,
