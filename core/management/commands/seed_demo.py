@@ -1,7 +1,46 @@
+"""Seed the demo: core/demo.py first (people, clients, engagements), then the `demo` module of
+every other app of the project that has one, in INSTALLED_APPS order.
+
+core imports no app (STYLE.md §12), so it finds them: an app takes part by having a
+`<app>/demo.py` with `seed(*, now=None)` that returns what it seeded, one line each. Only the
+project's own apps are asked (those in the repository, not in the Python installation), so a
+third-party package that happens to ship a `demo` module is never run.
+"""
+
+import sys
+from importlib import import_module
+from importlib.util import find_spec
+from pathlib import Path
+
+from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
 
-from core.demo import DEMO_PASSWORD, seed
+from core import demo as core_demo
+
+
+def app_demo_modules() -> list[tuple[str, object]]:
+    """(app label, demo module) for each project app with a `demo` module, core's left out."""
+    base, installation = Path(settings.BASE_DIR).resolve(), Path(sys.prefix).resolve()
+    found = []
+    for app in apps.get_app_configs():
+        path = Path(app.path).resolve()
+        if not path.is_relative_to(base) or path.is_relative_to(installation):
+            continue
+        name = f"{app.name}.demo"
+        if name == core_demo.__name__:
+            continue
+        try:
+            spec = find_spec(name)
+        except ModuleNotFoundError:  # the app is a module, not a package
+            spec = None
+        if spec is not None:
+            module = import_module(name)
+            if callable(getattr(module, "seed", None)):
+                found.append((app.label, module))
+    return found
 
 
 class Command(BaseCommand):
@@ -17,7 +56,16 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if not settings.DEBUG and not options["allow_without_debug"]:
             raise CommandError("Refusing to seed demo data with DEBUG off; pass --allow-without-debug.")
-        logins = seed()
+        now = timezone.now()
+        seeded = []
+        with transaction.atomic():  # all of the demo or none of it
+            logins = core_demo.seed()
+            for label, module in app_demo_modules():
+                seeded.append((label, module.seed(now=now) or []))
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Log in with any of these:"))
         for login in logins:
-            self.stdout.write(f"  {login.username:<12} {DEMO_PASSWORD:<14} {login.role} ({login.name})")
+            self.stdout.write(f"  {login.username:<12} {core_demo.DEMO_PASSWORD:<14} {login.role} ({login.name})")
+        for label, lines in seeded:
+            self.stdout.write(self.style.SUCCESS(f"Seeded {label}:"))
+            for line in lines:
+                self.stdout.write(f"  {line}")
