@@ -56,9 +56,10 @@ worker: install  ## A Celery worker on its own
 beat: install  ## Celery beat on its own
 	$(BIN)/celery -A config beat --loglevel=INFO
 
-lint: install-dev  ## ruff check and format check
+lint: install-dev  ## ruff check, format check and the architecture contracts (import-linter)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 fmt: install-dev  ## Format the code
 	$(BIN)/ruff check --fix .
