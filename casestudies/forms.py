@@ -1,5 +1,6 @@
 from django import forms
-from django.contrib.auth import password_validation
+from django.contrib.auth import get_user_model, password_validation
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from engagements.forms import CrispyMixin
@@ -90,4 +91,11 @@ class SignupForm(forms.Form):
         data = super().clean()
         if data.get("password1") and data.get("password2") and data["password1"] != data["password2"]:
             self.add_error("password2", _("The two passwords differ."))
+        elif data.get("password1"):
+            # The service checks it too; here its reasons go next to the field, not on top.
+            email = data.get("email", "")
+            try:
+                password_validation.validate_password(data["password1"], get_user_model()(username=email, email=email))
+            except ValidationError as error:
+                self.add_error("password1", error)
         return data
