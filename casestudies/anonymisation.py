@@ -100,9 +100,33 @@ def _fold_with_origins(text: str) -> tuple[str, list[int]]:
 
 
 # --- terms -----------------------------------------------------------------------------------
+# Words of an organisation's name that say what it does or is, not who: "Brouwerij" and
+# "Bouw" are everywhere, "Kalkhoven" names one client. Every other word of 4+ letters of a
+# client's name is a term on its own, so "Kalkhoven" alone is found in "Brouwerij Kalkhoven BV".
+GENERIC_ORGANISATION_WORDS = frozenset(
+    {
+        "advies", "adviseurs", "accountants", "apotheek", "architecten", "bakkerij", "bakeries", "bakery",
+        "bank", "beheer", "bouw", "brouwerij", "brewery", "communicatie", "company", "consultancy",
+        "consulting", "design", "diensten", "engineering", "fabriek", "foundation", "gemeente", "group",
+        "groep", "holding", "hotel", "installatie", "installaties", "international", "logistics",
+        "logistiek", "management", "media", "nederland", "netherlands", "partners", "products", "projects",
+        "services", "solutions", "stichting", "systems", "techniek", "technology", "trading", "transport", "vereniging",
+        "verzekeringen", "zorg", "zorggroep", "and", "the", "voor", "en",
+    }
+)  # fmt: skip
+
+
 def _client_terms(name: str) -> list[str]:
     without_form = _LEGAL_FORM.sub("", name).strip()
-    return [name, without_form]
+    words = [word.strip('()[]"“”,.;:&') for word in without_form.split()]
+    distinctive = [
+        word
+        for word in words
+        if sum(char.isalpha() for char in word) >= _MIN_LABEL_LENGTH
+        and fold(word) not in GENERIC_ORGANISATION_WORDS
+        and fold(word) not in NAME_PARTICLES
+    ]
+    return [name, without_form, *(distinctive if len(words) > 1 else [])]
 
 
 def _is_name_part(part: str) -> bool:

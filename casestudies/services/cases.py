@@ -188,10 +188,14 @@ def _neutral_words(lesson: EngagementLesson) -> list[tuple[list[str], str]]:
 
 
 def neutralise(text: str, lesson: EngagementLesson) -> str:
-    """Replace every name of the client and its contacts that the check would find."""
+    """Replace every name of the client and its contacts that the check would find, in one
+    pass: where names overlap ("Eva Hofstede" of "Hofstede Bouw") the longest one decides."""
+    words: dict[str, str] = {}
     for terms, word in _neutral_words(lesson):
-        for hit in sorted(find_hits({"text": text}, terms), key=lambda hit: -hit.start):
-            text = text[: hit.start] + word + text[hit.end :]
+        for term in terms:
+            words.setdefault(term, word)
+    for hit in sorted(find_hits({"text": text}, list(words)), key=lambda hit: -hit.start):
+        text = text[: hit.start] + words.get(hit.term, _("[name]")) + text[hit.end :]
     return text
 
 
@@ -206,7 +210,7 @@ def casestudy_prefill(*, lesson: EngagementLesson) -> Prefill:
         (_("Lessons from the meetings"), "\n".join(f"- {lesson_}" for lesson_ in lesson.lessons)),
         (_("What went wrong along the way"), "\n".join(f"- {kind}" for kind in lesson.flag_kinds)),
     ]
-    body = "\n\n".join(f"## {heading}\n\n{text.strip()}" for heading, text in sections if text.strip())
+    body = "\n\n".join(f"# {heading}\n\n{text.strip()}" for heading, text in sections if text.strip())
     sector = lesson.sector or _("an organisation")
     return Prefill(
         title=neutralise(_("A case from %(sector)s") % {"sector": sector.lower()}, lesson),

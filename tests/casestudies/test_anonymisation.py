@@ -254,21 +254,36 @@ def test_term_is_reported_as_given():
     ["BV", "B.V.", "bv", "B.V", "B. V.", "NV", "N.V.", "VOF", "V.O.F.", "Ltd", "Ltd.", "GmbH", "Inc", "Inc.", "BVBA"],
 )
 def test_client_name_is_a_term_with_and_without_legal_form(legal_form):
-    assert terms_for(clients=[f"Hofstede Bouw {legal_form}"]) == [f"Hofstede Bouw {legal_form}", "Hofstede Bouw"]
+    assert terms_for(clients=[f"Hofstede Bouw {legal_form}"]) == [
+        f"Hofstede Bouw {legal_form}",
+        "Hofstede Bouw",
+        "Hofstede",  # the distinctive word on its own; "Bouw" says what it does, not who
+    ]
 
 
 def test_legal_form_after_a_comma_is_stripped():
-    assert terms_for(clients=["Noorderwind Trading, Ltd."]) == ["Noorderwind Trading, Ltd.", "Noorderwind Trading"]
+    assert terms_for(clients=["Noorderwind Trading, Ltd."]) == [
+        "Noorderwind Trading, Ltd.",
+        "Noorderwind Trading",
+        "Noorderwind",
+    ]
 
 
 def test_legal_form_is_only_stripped_as_a_separate_trailing_word():
-    assert terms_for(clients=["Kobv Techniek"]) == ["Kobv Techniek"]
+    assert terms_for(clients=["Kobv Techniek"]) == ["Kobv Techniek", "Kobv"]
     assert terms_for(clients=["Hofstedebv"]) == ["Hofstedebv"]
-    assert terms_for(clients=["BV Noordhaven"]) == ["BV Noordhaven"]
+    assert terms_for(clients=["BV Noordhaven"]) == ["BV Noordhaven", "Noordhaven"]
 
 
-def test_client_without_legal_form_is_one_term():
-    assert terms_for(clients=["Bakkerij Wouterse"]) == ["Bakkerij Wouterse"]
+def test_client_without_legal_form_gives_its_name_and_distinctive_words():
+    assert terms_for(clients=["Bakkerij Wouterse"]) == ["Bakkerij Wouterse", "Wouterse"]
+    assert terms_for(clients=["Wouterse"]) == ["Wouterse"]
+
+
+def test_the_distinctive_word_of_a_client_name_hits_on_its_own():
+    """A lone "Kalkhoven" names "Brouwerij Kalkhoven BV" as well as the full name does."""
+    terms = terms_for(clients=["Brouwerij Kalkhoven BV"])
+    assert matches("Bij Kalkhoven dronk men koffie; de brouwerij zelf was stil.", *terms) == ["Kalkhoven"]
 
 
 def test_client_name_hits_written_with_diacritics_and_a_line_break():
@@ -372,6 +387,7 @@ def test_terms_come_in_the_order_clients_contacts_emails():
     assert terms == [
         "Hofstede Bouw BV",
         "Hofstede Bouw",
+        "Hofstede",
         "Eva Wouterse",
         "Eva",
         "Wouterse",
