@@ -36,8 +36,7 @@ from django.utils import timezone
 
 from advisors import roles
 from core.demo import DEMO_PASSWORD
-from engagements.models import Engagement
-from engagements.selectors import engagement_lesson
+from engagements.selectors import engagement_id_led_by, engagement_lesson
 
 from .markup import render_markdown
 from .models import CaseStudy, Comment, CommentEvent, CommentReport, MemberProfile, Theme
@@ -476,11 +475,11 @@ class CaseSeeder:
     def draft(self) -> CaseStudy:
         username, title = DRAFT_SOURCE
         author = self.advisors_by_name[username]
-        engagement = Engagement.objects.get(lead=author, title=title)
-        existing = CaseStudy.objects.filter(author=author, source_engagement=engagement).first()
+        engagement_id = engagement_id_led_by(lead=author, title=title)
+        existing = CaseStudy.objects.filter(author=author, source_engagement_id=engagement_id).first()
         if existing is not None:
             return existing
-        prefill = casestudy_prefill(lesson=engagement_lesson(engagement_id=engagement.pk))
+        prefill = casestudy_prefill(lesson=engagement_lesson(engagement_id=engagement_id))
         return casestudy_create(
             author=author,
             title=prefill.title,

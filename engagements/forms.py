@@ -6,6 +6,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.form_views import CrispyMixin
+
 from .models import (
     MEETING_MAX_MINUTES,
     Client,
@@ -34,15 +36,6 @@ class AdvisorChoiceField(AdvisorChoiceMixin, forms.ModelChoiceField):
 
 class AdvisorMultipleChoiceField(AdvisorChoiceMixin, forms.ModelMultipleChoiceField):
     pass
-
-
-class CrispyMixin:
-    """Forms render with crispy's Bootstrap 5 pack; templates supply <form> and buttons."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper(self)
-        self.helper.form_tag = False
 
 
 # --- engagements -----------------------------------------------------------------------------

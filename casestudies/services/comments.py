@@ -158,6 +158,6 @@ def comment_moderate(*, comment: Comment, by, action: str, reason: str = "") -> 
         CommentEvent.objects.create(comment=comment, action=action, by=by, reason=reason[:500])
         CommentReport.objects.filter(comment=comment, resolved_at=None).update(resolved_at=timezone.now())
         comment.refresh_from_db()
-        if action == Action.APPROVED:
+        if target == Status.VISIBLE:  # approved or restored: the e-mails it owes (once each)
             notifications_create(comment=comment)
     return comment
