@@ -8,9 +8,12 @@ Left out, on purpose:
 - Django's password change pages (/accounts/password_change/...): nothing links to them,
   and they render with the admin's templates;
 - responses that are no HTML page: plan files and the client's file (PDF), meeting .ics,
-  the calendar feed, /health/ (JSON);
+  the calendar feed, the case studies' Atom feed (/cases/feed/), /health/ (JSON);
 - POST-only URLs: meeting cancel, share revoke, calendar feed reset, set_language, logout
-  (the page logout leads to is audited: "after logging out").
+  (the page logout leads to is audited: "after logging out"), and the community's case
+  submit, archive, comment post, delete and moderate (each redirects to an audited page;
+  a refused publish is audited: "publish refused");
+- e-mails (the community's notifications and sign-up mails): no page of the site.
 """
 
 from collections.abc import Callable
@@ -63,6 +66,14 @@ def checkpoint(s):
     return s.checkpoint.pk
 
 
+def case(attribute: str) -> Callable[[Scene], str]:
+    return lambda s: getattr(s, attribute).slug
+
+
+CASE_LIST = _url("casestudies:list")
+PUBLISHED = _url("casestudies:detail", case("published_case"))
+DRAFT = _url("casestudies:detail", case("draft_case"))
+
 NOT_FOUND = AuditPage("404 page", lambda s: "/this-page-does-not-exist/", status=404)
 
 PAGES: dict[str, list[AuditPage]] = {
@@ -85,6 +96,25 @@ PAGES: dict[str, list[AuditPage]] = {
         ),
         AuditPage("client's link expired", lambda s: reverse("client_plan", args=[s.expired_token]), status=410),
         AuditPage("client's link invalid", lambda s: reverse("client_plan", args=["not-a-token"]), status=404),
+        AuditPage("case list", CASE_LIST),
+        AuditPage("case list, searched", lambda s: reverse("casestudies:list") + "?q=foremen"),
+        AuditPage("case list, by theme", lambda s: reverse("casestudies:list") + f"?theme={s.theme.slug}"),
+        AuditPage("case detail (discussion)", PUBLISHED),
+        AuditPage("case detail (discussion closed)", _url("casestudies:detail", case("closed_case"))),
+        AuditPage("community sign-up", _url("casestudies:signup")),
+        AuditPage(
+            "community sign-up, with errors",
+            _url("casestudies:signup"),
+            fill=(("#id_display_name", "Ines"), ("#id_email", "not-an-address"), ("#id_password1", "short")),
+            click="main button[type=submit]",
+            status=400,
+        ),
+        AuditPage("community sign-up sent", _url("casestudies:signup_sent")),
+        AuditPage("community sign-up: confirm", lambda s: s.confirm_path),
+        AuditPage(
+            "community sign-up: link invalid", _url("casestudies:confirm", lambda s: "MQ", lambda s: "x-y"), status=404
+        ),
+        AuditPage("unsubscribe from a discussion", lambda s: s.unsubscribe_path),
         NOT_FOUND,
     ],
     "consultant": [
@@ -119,6 +149,14 @@ PAGES: dict[str, list[AuditPage]] = {
         AuditPage("contact left", _url("engagements:contact_left", contact)),
         AuditPage("complaint create", _url("engagements:complaint_create", client)),
         AuditPage("advisor settings", _url("advisors:settings")),
+        AuditPage("my cases", _url("casestudies:mine")),
+        AuditPage("case create", _url("casestudies:create")),
+        AuditPage(
+            "case create from an engagement", lambda s: reverse("casestudies:create") + f"?engagement={s.engagement.pk}"
+        ),
+        AuditPage("case edit (draft)", _url("casestudies:edit", case("draft_case"))),
+        AuditPage("case detail (draft naming its client)", DRAFT),
+        AuditPage("case close form", _url("casestudies:close", case("published_case"))),
         AuditPage("404 page (not yours)", lambda s: reverse("engagements:detail", args=[999_999]), status=404),
         # LOGOUT_REDIRECT_URL sends a logged-out user to the login page (with no message), so
         # registration/logged_out.html is never shown; this row audits where logout does lead.
@@ -133,9 +171,25 @@ PAGES: dict[str, list[AuditPage]] = {
         AuditPage("client list", _url("engagements:clients")),
         AuditPage("client detail", _url("engagements:client", client)),
         AuditPage("advisor settings", _url("advisors:settings")),
+        AuditPage("my cases (with the review queue)", _url("casestudies:mine")),
+        AuditPage("moderation queue", _url("casestudies:moderation")),
+        AuditPage("case detail (in review)", _url("casestudies:detail", case("review_case"))),
+        AuditPage("case detail (draft naming its client)", DRAFT),
+        AuditPage(
+            "case publish refused (names its client)",
+            DRAFT,
+            click="form[action$='/publish/'] button",
+            status=400,
+        ),
+        AuditPage("case detail (discussion, as moderator)", PUBLISHED),
     ],
     "community member": [
-        AuditPage("member home", _url("home")),
+        AuditPage("member home (leads to the case list)", _url("home"), redirects=True),
+        AuditPage("case list", CASE_LIST),
+        AuditPage("case detail (with the comment form)", PUBLISHED),
+        AuditPage("comment edit", lambda s: s.carols_comment_edit_path()),
+        AuditPage("comment report", lambda s: reverse("casestudies:comment_report", args=[s.reportable_comment.pk])),
+        AuditPage("404 page (my cases)", _url("casestudies:mine"), status=404),
         AuditPage("404 page (engagement)", _url("engagements:detail", engagement), status=404),
         NOT_FOUND,
     ],

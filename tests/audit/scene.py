@@ -9,11 +9,17 @@ from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django.utils.text import slugify
 
 from advisors import roles
+from casestudies.markup import render_markdown
+from casestudies.models import CaseStudy, Comment, CommentEvent, CommentReport, MemberProfile, Theme
+from casestudies.services.members import confirmation_path
+from casestudies.services.notifications import unsubscribe_token
 from engagements.links import plan_link_token
 from engagements.models import (
     Client,
@@ -47,6 +53,22 @@ class Scene:
     share_token: str  # the client's signed link
     expired_token: str
     reset_path: str  # a password reset link from the e-mail
+    # The community (casestudies)
+    theme: Theme
+    published_case: CaseStudy  # by alice, with a threaded discussion
+    closed_case: CaseStudy  # its discussion closed, with the closing summary
+    draft_case: CaseStudy  # alice's draft from the engagement, still naming its client
+    review_case: CaseStudy  # alice's, in review (a manager sees "Publish")
+    carols_comment: Comment  # her own, on the published case
+    reportable_comment: Comment  # someone else's, visible: carol may report it
+    confirm_path: str  # the sign-up confirmation link of a member who has not confirmed yet
+    unsubscribe_path: str  # carol's "stop these e-mails" link of the published case's thread
+
+    def carols_comment_edit_path(self) -> str:
+        """Her comment as if just posted: a comment can be edited for a quarter of an hour only,
+        and the audit reaches her rows some minutes after the scene was built."""
+        Comment.objects.filter(pk=self.carols_comment.pk).update(created_at=timezone.now())
+        return reverse("casestudies:comment_edit", args=[self.carols_comment.pk])
 
 
 def build_scene() -> Scene:
@@ -56,7 +78,9 @@ def build_scene() -> Scene:
     factories.AdvisorProfileFactory(user=manager, team=team, title="Manager")
     alice = factories.UserFactory(username="alice", first_name="Alice", last_name="Adviseur", roles=[roles.CONSULTANT])
     factories.AdvisorProfileFactory(user=alice, team=team, manager=manager)
-    factories.UserFactory(username="carol", first_name="Carol", last_name="Member", roles=[roles.COMMUNITY_MEMBER])
+    carol = factories.UserFactory(
+        username="carol", first_name="Carol", last_name="Member", roles=[roles.COMMUNITY_MEMBER]
+    )
     # Her own user: the login of the others would spoil a reset token made for them.
     forgetful = factories.UserFactory(username="dora", email="dora@example.com")
 
@@ -122,6 +146,8 @@ def build_scene() -> Scene:
         failures_since_start=settings.AXES_FAILURE_LIMIT,
     )
 
+    community = build_community(now, alice=alice, carol=carol, engagement=engagement)
+
     uid = urlsafe_base64_encode(force_bytes(forgetful.pk))
     return Scene(
         engagement=engagement,
@@ -135,4 +161,122 @@ def build_scene() -> Scene:
         share_token=plan_link_token(share),
         expired_token=expired_token,
         reset_path=f"/accounts/reset/{uid}/{default_token_generator.make_token(forgetful)}/",
+        **community,
     )
+
+
+def _member(username: str, display_name: str, **fields):
+    user = factories.UserFactory(username=username, roles=[roles.COMMUNITY_MEMBER], **fields)
+    MemberProfile.objects.create(user=user, display_name=display_name, confirmed_at=timezone.now())
+    return user
+
+
+def _case(author, title: str, body: str, *, themes=(), **fields) -> CaseStudy:
+    question = fields.pop("question", "How would you have prepared the first workshop?")
+    case = CaseStudy.objects.create(
+        title=title,
+        slug=slugify(title),
+        body=body,
+        body_html=render_markdown(body),
+        question=question,
+        author=author,
+        **fields,
+    )
+    case.themes.set(themes)
+    return case
+
+
+def _comment(case, author, body: str, *, parent=None, status=Comment.Status.VISIBLE, ago=timedelta(0)) -> Comment:
+    comment = Comment.objects.create(
+        case=case,
+        author=author,
+        parent=parent,
+        depth=parent.depth + 1 if parent else 0,
+        body=body,
+        body_html=render_markdown(body),
+        status=status,
+    )
+    Comment.objects.filter(pk=comment.pk).update(created_at=timezone.now() - ago)
+    return comment
+
+
+def build_community(now, *, alice, carol, engagement) -> dict:
+    """Cases in every state, and a discussion with every kind of comment in it: an author's
+    reply, a reply to it, a held, a reported, a hidden and a deleted comment."""
+    MemberProfile.objects.create(user=carol, display_name="Carol M.", confirmed_at=now)
+    bram = _member("bram", "Bram B.")
+    femke = _member("femke", "Femke")
+    gijs = _member("gijs", "Gijs (new)")
+    # Signed up and not confirmed yet: the confirmation page is audited with his link.
+    hugo = factories.UserFactory(
+        username="hugo@example.com", email="hugo@example.com", is_active=False, roles=[roles.COMMUNITY_MEMBER]
+    )
+    MemberProfile.objects.create(user=hugo, display_name="Hugo")
+
+    expectations = Theme.objects.create(name="Expectations", slug="expectations")
+    stakeholders = Theme.objects.create(name="Stakeholders", slug="stakeholders")
+
+    published = _case(
+        alice,
+        "The foremen who kept their own planning",
+        "# What the client asked\n\nA new planning tool for a construction firm.\n\n"
+        "# What we found\n\n- Foremen kept *their own* planning on paper.\n- Nobody asked them first.",
+        themes=[expectations, stakeholders],
+        status=CaseStudy.Status.PUBLISHED,
+        published_at=now - timedelta(days=10),
+        published_by=alice,
+    )
+    question = _comment(published, bram, "Did you ask the **foremen** first?", ago=timedelta(days=3))
+    answer = _comment(
+        published, alice, "Not at first. We did after the second workshop.", parent=question, ago=timedelta(days=2)
+    )
+    _comment(published, bram, "That matches what I saw elsewhere.", parent=answer, ago=timedelta(days=2))
+    reported = _comment(published, femke, "This is a sales pitch, not a case.", ago=timedelta(days=2))
+    CommentReport.objects.create(comment=reported, reporter=bram, reason="Rude to the author.")
+    CommentEvent.objects.create(comment=reported, action=CommentEvent.Action.REPORTED, by=bram, reason="Rude.")
+    deleted = _comment(
+        published, femke, "Posted twice.", status=Comment.Status.DELETED, ago=timedelta(days=1, hours=20)
+    )
+    CommentEvent.objects.create(comment=deleted, action=CommentEvent.Action.DELETED, by=femke)
+    hidden = _comment(published, bram, "Spam link.", status=Comment.Status.HIDDEN, ago=timedelta(days=1))
+    CommentEvent.objects.create(comment=hidden, action=CommentEvent.Action.HIDDEN, reason="Reported by 3 members")
+    held = _comment(published, gijs, "My first comment: we had the same.", status=Comment.Status.HELD)
+    CommentEvent.objects.create(comment=held, action=CommentEvent.Action.HELD, reason="A new member's first comment")
+    carols = _comment(published, carol, "We start with a walk on the site.", ago=timedelta(minutes=1))
+
+    summary = "The foremen were right: **ask first**, then plan.\n\n- Walk the site.\n- Share the draft early."
+    closed = _case(
+        alice,
+        "A steering group that never met",
+        "The steering group was on paper only.",
+        themes=[stakeholders],
+        status=CaseStudy.Status.CLOSED,
+        published_at=now - timedelta(days=60),
+        published_by=alice,
+        closed_at=now - timedelta(days=5),
+        closing_summary=summary,
+        closing_summary_html=render_markdown(summary),
+    )
+    _comment(closed, bram, "Who chaired it?", ago=timedelta(days=30))
+    draft = _case(
+        alice,
+        "Planning at Hofstede Bouw",
+        "Eva Hofstede asked for one planning that the foremen trust.",
+        source_engagement=engagement,
+    )
+    review = _case(alice, "Three workshops, one planning", "A construction firm wanted one planning.")
+    review.status = CaseStudy.Status.REVIEW
+    review.save()
+    return {
+        "theme": expectations,
+        "published_case": published,
+        "closed_case": closed,
+        "draft_case": draft,
+        "review_case": review,
+        "carols_comment": carols,
+        "reportable_comment": question,
+        "confirm_path": confirmation_path(hugo),
+        "unsubscribe_path": reverse(
+            "casestudies:unsubscribe", args=[unsubscribe_token(user_id=carol.pk, case_id=published.pk)]
+        ),
+    }
