@@ -486,7 +486,7 @@ class CaseSeeder:
             body=prefill.body,
             question=prefill.question,
             themes=[self.themes_by_slug["expectations"], self.themes_by_slug["intake"]],
-            source_engagement_id=engagement.pk,
+            source_engagement_id=engagement_id,
         )
 
 
