@@ -18,8 +18,9 @@ pytestmark = pytest.mark.django_db
 # my reports), 11 for the author and editors (who also see the anonymisation check's hits and
 # the source engagement's title, from the engagement's lesson).
 CASE_PAGE_MAX_QUERIES = 11
-# 4 anonymous (the themes in use, the count, the page of cases, their themes), 7 logged in.
-CASE_LIST_MAX_QUERIES = 7
+# 4 anonymous (the themes in use, the count, the page of cases, their themes), 7 logged in,
+# 8 for a member (their display name for the menu).
+CASE_LIST_MAX_QUERIES = 8
 # session, user, groups; the queue, its open reports, its history and who made each event.
 MODERATION_MAX_QUERIES = 7
 
