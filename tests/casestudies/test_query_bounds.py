@@ -15,8 +15,8 @@ pytestmark = pytest.mark.django_db
 
 # Measured on SQLite and PostgreSQL, the same at both sizes: 3 for an anonymous reader (the case,
 # its comments with their authors and profiles, the themes), 7 logged in (session, user, groups,
-# my reports), 8 for a member (their display name for the menu), 11 for the author and editors (who also see the anonymisation check's hits and
-# the source engagement's title, from the engagement's lesson).
+# my reports), 8 for a member (their display name for the menu), 11 for the author and editors
+# (who also see the anonymisation check's hits and the source engagement's title).
 CASE_PAGE_MAX_QUERIES = 11
 # 4 anonymous (the themes in use, the count, the page of cases, their themes), 7 logged in,
 # 8 for a member (their display name for the menu).
