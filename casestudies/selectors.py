@@ -12,7 +12,7 @@ from engagements.selectors import engagement_lesson
 
 from . import policy
 from .anonymisation import Hit
-from .models import CaseStudy, Comment, CommentReport, Theme
+from .models import CaseStudy, Comment, CommentEvent, CommentReport, Theme
 from .services.cases import casestudy_hits
 from .services.notifications import display_name
 
@@ -169,6 +169,9 @@ def moderation_queue() -> QuerySet[Comment]:
         )
         .distinct()
         .select_related("case", "author__member_profile")
-        .prefetch_related(Prefetch("reports", queryset=open_reports, to_attr="open_reports"), "events__by")
+        .prefetch_related(
+            Prefetch("reports", queryset=open_reports, to_attr="open_reports"),
+            Prefetch("events", queryset=CommentEvent.objects.select_related("by__member_profile")),
+        )
         .order_by("created_at")
     )
