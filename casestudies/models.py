@@ -124,6 +124,9 @@ class Comment(BaseModel):
     case = models.ForeignKey(CaseStudy, on_delete=models.CASCADE, related_name="comments")
     parent = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies")
     depth = models.PositiveSmallIntegerField(default=0, editable=False)
+    # The comment this one answers: its parent, or at the deepest level a reply in the
+    # parent's thread (the thread stays flat there; the answered author is still told).
+    reply_to = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     author = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="case_comments")
     body = models.TextField(_("comment"), max_length=COMMENT_MAX_LENGTH)
     body_html = models.TextField(editable=False, blank=True)

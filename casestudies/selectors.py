@@ -68,6 +68,7 @@ class CommentNode:
     can_report: bool = False
     can_reply: bool = False
     reported_by_me: bool = False
+    answers: str = ""  # at the deepest level: the name of the one answered in the thread
     replies: list["CommentNode"] = field(default_factory=list)
 
     @property
@@ -117,6 +118,9 @@ def _thread(case: CaseStudy, user, *, now) -> tuple[list[CommentNode], int]:
             can_reply=open_case and comment.status == Comment.Status.VISIBLE,
             reported_by_me=comment.pk in mine,
         )
+        answered = nodes.get(comment.reply_to_id) if comment.reply_to_id != comment.parent_id else None
+        if answered is not None:
+            node.answers = answered.author_name
         nodes[comment.pk] = node
         parent = nodes.get(comment.parent_id) if comment.parent_id else None
         (parent.replies if parent else roots).append(node)

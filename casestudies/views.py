@@ -239,6 +239,13 @@ def comment_post(request, slug):
             parent_id=form.cleaned_data["parent"],
         )
     if comment is None:
+        if "parent" in form.errors:
+            # The comment answered is gone (or was never on this case): say so, and offer the
+            # text in the form below as a new comment, without the parent that failed.
+            for error in form.errors["parent"]:
+                messages.error(request, error)
+            form = CommentForm(initial={"body": request.POST.get("body", "")})
+            return case_detail(request, slug, comment_form=form, status=400)
         messages.error(request, _("Your comment was not posted. Please see below."))
         return case_detail(request, slug, comment_form=form, status=400)
     if comment.status == comment.Status.HELD:

@@ -45,7 +45,7 @@ def _parent_in(case: CaseStudy, parent_id: int | None) -> Comment | None:
         raise ValidationError({"parent": _("The comment you reply to is not part of this case.")})
     if parent.status != Status.VISIBLE:
         raise ValidationError({"parent": _("The comment you reply to is no longer shown.")})
-    return parent.parent if parent.depth >= MAX_COMMENT_DEPTH else parent
+    return parent
 
 
 def comment_post(*, case: CaseStudy, author, body: str, parent_id: int | None = None) -> Comment:
@@ -57,11 +57,13 @@ def comment_post(*, case: CaseStudy, author, body: str, parent_id: int | None = 
         locked = CaseStudy.objects.select_for_update().get(pk=case.pk)
         if not locked.is_open_for_comments:
             raise ApplicationError(_("This discussion is closed: it takes no new comments."))
-        parent = _parent_in(locked, parent_id)
+        reply_to = _parent_in(locked, parent_id)
+        parent = reply_to.parent if reply_to and reply_to.depth >= MAX_COMMENT_DEPTH else reply_to
         held = policy.comment_needs_approval(author)
         comment = Comment(
             case=locked,
             parent=parent,
+            reply_to=reply_to,
             depth=parent.depth + 1 if parent else 0,
             author=author,
             body=body,

@@ -34,8 +34,9 @@ GIVE_UP_AFTER = timedelta(days=3)
 def notifications_create(*, comment: Comment) -> list[Notification]:
     """Owe the e-mails of a comment that became visible, and send them after the commit."""
     wanted: dict[int, str] = {}
-    if comment.parent_id and comment.parent.author_id != comment.author_id:
-        wanted[comment.parent.author_id] = Notification.Kind.REPLY
+    answered = comment.reply_to or comment.parent
+    if answered is not None and answered.author_id != comment.author_id:
+        wanted[answered.author_id] = Notification.Kind.REPLY
     if comment.case.author_id != comment.author_id:
         wanted.setdefault(comment.case.author_id, Notification.Kind.NEW_COMMENT)
     muted = set(
@@ -105,7 +106,8 @@ def notification_send(*, notification_id: int, claim_token: str = "") -> str:
     ).get(pk=notification_id)
     comment = notification.comment
     muted = ThreadMute.objects.filter(user=notification.recipient, case=comment.case).exists()
-    if muted or comment.status != Comment.Status.VISIBLE or not notification.recipient.email:
+    recipient = notification.recipient
+    if muted or comment.status != Comment.Status.VISIBLE or not recipient.email or not recipient.is_active:
         Notification.objects.filter(pk=notification_id).update(skipped_at=now)
         return "skipped"
     build_notification_email(notification).send()

@@ -82,9 +82,13 @@ def test_a_reply_to_a_comment_of_another_case_is_refused(client, consultant_a, c
     response = post(client, case, "Tampered reply.", parent=elsewhere)
 
     assert response.status_code == 400
-    assert "Your comment was not posted. Please see below." in messages_of(response)
-    assert "The comment you reply to is not part of this case." in text_of(response)
+    assert messages_of(response) == ["The comment you reply to is not part of this case."]
     assert not Comment.objects.filter(body="Tampered reply.").exists()
+    # The text waits in the form as a new comment, without the parent that failed.
+    form = response.content.decode().split('id="comment-form"', 1)[1].split("</form>", 1)[0]
+    assert "Tampered reply." in form and f'value="{elsewhere.pk}"' not in form
+    client.post(reverse("casestudies:comment", args=[case.slug]), {"body": "Tampered reply.", "parent": ""})
+    assert Comment.objects.get(body="Tampered reply.").parent is None
 
 
 def test_an_over_long_comment_is_refused_with_the_reason(client, case, community_member):

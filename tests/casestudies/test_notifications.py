@@ -130,6 +130,34 @@ def test_the_case_author_replied_to_gets_one_email_not_two(post, case, alice, ca
     assert Notification.objects.get().kind == Notification.Kind.REPLY
 
 
+def test_a_reply_at_the_deepest_level_tells_the_one_answered(post, case, alice, carol, consultant_b, manager):
+    """The thread stays two levels deep, but the author of the comment answered is told,
+    and the page says whom the reply answers."""
+    top = post(case, carol, "Start with the night shift.")
+    middle = post(case, consultant_b, "Which night shift?", parent=top)
+    deepest = post(case, carol, "The one in the warehouse.", parent=middle)
+    mail.outbox.clear()
+
+    answer = post(case, manager, "Ah, that one.", parent=deepest)
+
+    assert (answer.parent, answer.reply_to, answer.depth) == (middle, deepest, 2)
+    assert Notification.objects.get(comment=answer, recipient=carol).kind == Notification.Kind.REPLY
+    assert not Notification.objects.filter(comment=answer, recipient=consultant_b).exists()
+    page = Client().get(case.get_absolute_url()).content.decode()
+    shown = page.split(f'id="comment-{answer.pk}"', 1)[1].split("</p>", 1)[0]
+    assert "in reply to Carol from Leiden" in shown
+
+
+def test_an_inactive_recipient_is_not_mailed(post, case, alice, carol):
+    alice.is_active = False
+    alice.save()
+
+    post(case, carol)
+
+    assert mail.outbox == []
+    assert Notification.objects.get().skipped_at is not None
+
+
 def test_nobody_is_mailed_about_their_own_comment(post, case, alice, carol):
     post(case, alice, "A note from the author.")
     first = post(case, carol)
