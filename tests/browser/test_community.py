@@ -225,3 +225,59 @@ def test_a_visitor_joins_the_discussion_and_a_manager_moderates_and_publishes(
     assert draft.status == CaseStudy.Status.PUBLISHED
     manager_context.close()
     author_context.close()
+
+
+def test_an_advisor_turns_an_engagements_lesson_into_a_published_anonymised_case(
+    page, browser, browser_context_args, live_server, cast
+):
+    """From the engagement's page: "Write a case study" prefills the draft from the intake and
+    the meeting's lesson with the client and its contact replaced; the author previews, saves
+    and sends it for review; the manager publishes; the public page names no one."""
+    url = live_server.url
+    alice = CaseStudy.objects.get(slug=cast["case"].slug).author
+    client = factories.ClientFactory(name="Zuivelhoeve Terpstra BV", sector="Dairy", created_by=alice)
+    factories.ContactFactory(client=client, name="Wietske Terpstra", email="wietske@zuivelhoeve.nl", role="Owner")
+    engagement = factories.EngagementFactory(
+        client=client,
+        lead=alice,
+        title="Cheese dairy succession",
+        stated_request="Wietske Terpstra asked us for a succession plan for Zuivelhoeve Terpstra.",
+        underlying_need="The family had never talked about who would take over.",
+    )
+    meeting = factories.MeetingFactory(engagement=engagement, starts_at=engagement.created_at)
+    factories.MeetingLogFactory(
+        meeting=meeting, logged_by=alice, lesson_learned="Ask who decides before you write a plan for them."
+    )
+
+    log_in(page, url, "alice", next_path=engagement.get_absolute_url())
+    page.get_by_role("link", name="Write a case study").click()
+    body = page.locator("#id_body")
+    expect(body).to_contain_text("The family had never talked about who would take over.")
+    expect(body).to_contain_text("Ask who decides before you write a plan for them.")
+    for name in ("Terpstra", "Wietske", "Zuivelhoeve"):
+        expect(body).not_to_contain_text(name)
+        expect(page.locator("#id_title")).not_to_have_value(re.compile(name))
+    page.fill("#id_title", "A succession nobody had discussed")
+    page.get_by_role("button", name="Preview").click()
+    expect(page.locator("#preview-heading + .case-body")).to_contain_text("Ask who decides")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(".alert-success")).to_contain_text("The draft is saved")
+    expect(page.locator("#anonymisation-hits")).to_have_count(0)
+    page.get_by_role("button", name="Send for review").click()
+
+    manager_context = browser.new_context(**browser_context_args)
+    manager_page = manager_context.new_page()
+    log_in(manager_page, url, "mila", next_path="/cases/mine/")
+    manager_page.locator("#review-heading + ul").get_by_role("link", name="A succession nobody had discussed").click()
+    manager_page.get_by_role("button", name="Publish").click()
+    expect(manager_page.locator(".alert-success")).to_contain_text("Published")
+    manager_context.close()
+
+    public_context = browser.new_context(**browser_context_args)
+    public_page = public_context.new_page()
+    public_page.goto(f"{url}/cases/")
+    public_page.get_by_role("link", name="A succession nobody had discussed").click()
+    expect(public_page.locator("main")).to_contain_text("Ask who decides before you write a plan for them.")
+    for secret in ("Terpstra", "Wietske", "Zuivelhoeve", "Cheese dairy succession"):
+        expect(public_page.locator("main")).not_to_contain_text(secret)
+    public_context.close()
