@@ -1,24 +1,29 @@
-"""Load test: 50 advisors doing their day against gunicorn and PostgreSQL, beside the floor.
+"""Load test: 50 advisors and the case-study community against gunicorn and PostgreSQL, beside the floor.
 
-    .venv/bin/python bench/load.py [--users 50 --seconds 60] [--rebuild] [--no-floor]
+    .venv/bin/python bench/load.py [--users 50 --seconds 60] [--readers 6 --members 4] [--rebuild] [--no-floor]
 
 One command: it builds the data once into the database rapport_load_template (10,000
-engagements, bench/load_data.py; again after --rebuild or when older than a day), copies it
-to rapport_load for this run (logging meetings consumes them), collects the static files,
-starts gunicorn (config.wsgi, production settings, 2 workers, 127.0.0.1 on a free port) and
-the floor page of /work/shared/bench/floor (its own database rapport_load_floor, seeded
-once, same gunicorn settings), runs the simulated users (bench/load_users.py: locust,
-headless, as a library), stops both servers and prints, per page, requests per second,
-p50, p99, errors and the ratio of its p50 to the floor's. Phases alternate, floor 5 s then
-Rapport 10 s, with the same users at the same pace, until Rapport has had --seconds.
+engagements and the case-study community, bench/load_data.py; again after --rebuild, when
+older than a day or when bench/load_data.py changed), copies it to rapport_load for this
+run (logging meetings and commenting change it), collects the static files, starts
+gunicorn (config.wsgi, production settings, 2 workers, 127.0.0.1 on a free port) and the
+floor page of /work/shared/bench/floor (its own database rapport_load_floor, seeded once,
+same gunicorn settings), runs the simulated users (bench/load_users.py: locust, headless,
+as a library: --users advisors and, on top, --readers anonymous readers and --members
+community members of the case studies; 0 and 0 is the advisors' run alone), stops both
+servers and prints, per page, requests per second, p50, p99, errors and the ratio of its
+p50 to the floor's. Phases alternate, floor 5 s then Rapport 10 s, with the same users at
+the same pace, until Rapport has had --seconds.
 
 PostgreSQL (role rapport) and Redis are shared: it creates and drops only its own
 databases, and uses Redis db 3 as the Celery broker (sharing a plan enqueues e-mails; no
-worker runs, and the queue it filled is deleted at the end). Exit status 1 when any
-request failed.
+worker runs, and the queue it filled is deleted at the end) and as the cache, whose keys
+(the rate limits' counts, such as comments per member) it clears at the start, as the
+database is fresh too. Exit status 1 when any request failed.
 """
 
 import argparse
+import hashlib
 import json
 import os
 import secrets
@@ -44,6 +49,8 @@ DB, TEMPLATE, FLOOR_DB = "rapport_load", "rapport_load_template", "rapport_load_
 BROKER = "redis://127.0.0.1:6379/3"
 PASSWORD = "load-test-pass-1"  # bench/load_data.py gives it to every advisor of the test data
 STALE = timedelta(days=1)  # the data's dates are relative to its build: rebuild daily
+# What built the template: a new bench/load_data.py (more data, another shape) rebuilds it.
+DATA_VERSION = hashlib.sha256((ROOT / "bench" / "load_data.py").read_bytes()).hexdigest()[:12]
 
 
 def database_url(name: str) -> str:
@@ -91,10 +98,12 @@ def admin(sql: str, *params):
 
 
 def template_built_at() -> datetime | None:
+    """When today's template was built; None when missing, unfinished or built by another load_data.py."""
     rows = admin("SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s", TEMPLATE)
-    if not rows or not rows[0][0] or not rows[0][0].startswith("built "):
-        return None  # missing, or a build that did not finish
-    return datetime.fromisoformat(rows[0][0].removeprefix("built "))
+    words = (rows[0][0] or "").split() if rows else []
+    if len(words) != 4 or words[0] != "built" or words[2:] != ["data", DATA_VERSION]:
+        return None
+    return datetime.fromisoformat(words[1])
 
 
 def prepare_data(rebuild: bool) -> None:
@@ -104,7 +113,7 @@ def prepare_data(rebuild: bool) -> None:
         admin(f"DROP DATABASE IF EXISTS {TEMPLATE} WITH (FORCE)")
         admin(f"CREATE DATABASE {TEMPLATE}")
         subprocess.run([PYTHON, str(ROOT / "bench" / "load_data.py")], env=rapport_env(TEMPLATE), check=True)
-        admin(f"COMMENT ON DATABASE {TEMPLATE} IS 'built {datetime.now(UTC).isoformat()}'")
+        admin(f"COMMENT ON DATABASE {TEMPLATE} IS 'built {datetime.now(UTC).isoformat()} data {DATA_VERSION}'")
     admin(f"DROP DATABASE IF EXISTS {DB} WITH (FORCE)")
     admin(f"CREATE DATABASE {DB} TEMPLATE {TEMPLATE}")
     # Migrations newer than the template (the code moved on since today's build).
@@ -171,6 +180,8 @@ def run_users(args, rapport_url: str, floor_url: str, floor_session: str) -> dic
         "LOAD_FLOOR_SESSION": floor_session,
         "LOAD_PASSWORD": PASSWORD,
         "LOAD_USERS": str(args.users),
+        "LOAD_READERS": str(args.readers),
+        "LOAD_MEMBERS": str(args.members),
         "LOAD_SECONDS": str(args.seconds),
         "LOAD_PHASE_SECONDS": "10",
         "LOAD_FLOOR_PHASE_SECONDS": "5",
@@ -192,6 +203,13 @@ PAGES = [
     "Log a meeting: save",
     "Share a plan: form",
     "Share a plan: send",
+    "Moderation queue",
+    "Cases: list",
+    "Cases: search",
+    "Cases: theme",
+    "Case page",
+    "Case page: 500 comments",
+    "Comment: post",
 ]
 
 
@@ -199,7 +217,8 @@ def report(result: dict, args) -> int:
     pages, floor = result["pages"], result["pages"].get("Floor /items/")
     print()
     spent = result["spent"]
-    print(f"{args.users} users, {spent['rapport']:.0f} s on Rapport, {spent['floor']:.0f} s on the floor")
+    people = f"{args.users} advisors, {args.readers} readers, {args.members} members"
+    print(f"{people}, {spent['rapport']:.0f} s on Rapport, {spent['floor']:.0f} s on the floor")
     print(f"{'page':<34} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} {'errors':>7} {'p50/floor':>10}")
     total = {"requests": 0, "errors": 0}
     for name in [*PAGES, *(n for n in pages if n not in PAGES and n != "Floor /items/")]:
@@ -230,13 +249,18 @@ def report(result: dict, args) -> int:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--readers", type=int, default=6, help="anonymous readers of the case studies, on top")
+    parser.add_argument("--members", type=int, default=4, help="community members (read, comment), on top")
     parser.add_argument("--seconds", type=int, default=60, help="time under load on Rapport (the floor's comes on top)")
     parser.add_argument("--rebuild", action="store_true", help="rebuild the test data even if today's exists")
     parser.add_argument("--no-floor", action="store_true", help="leave out the floor page (no ratios)")
     args = parser.parse_args()
-    if not 1 <= args.users <= 200 or not 1 <= args.seconds <= 600:
-        parser.error("keep it bounded: 1-200 users, 1-600 seconds")
+    if not 1 <= args.users <= 200 or not 1 <= args.seconds <= 600 or not 0 <= args.readers + args.members <= 100:
+        parser.error("keep it bounded: 1-200 users, 0-100 readers and members, 1-600 seconds")
     prepare_data(args.rebuild)
+    cache = redis.Redis.from_url(BROKER)  # the run's cache: counts left by an earlier run's copy of the data
+    for key in cache.scan_iter("rapport:*"):
+        cache.delete(key)
     floor_session = "" if args.no_floor else prepare_floor()
     logs = Path(tempfile.mkdtemp(prefix="rapport-load-"))
     servers = []

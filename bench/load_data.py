@@ -9,6 +9,13 @@ engagement: a client of 2,000 (two contacts each), one or two plans, four logged
 of the past year and one to come, a checkpoint; a third carry an open flag (amber or red).
 Each consultant also has LOGGABLE meetings that have started and ended and wait for a log,
 the ones the simulated consultants log during the run.
+
+The community (casestudies): 500 confirmed members (load-member001@community.example ...,
+same password), 10 themes, 200 published cases written by the consultants, most with 10-60
+visible comments in threads two replies deep, and one, BIG_CASE, with 500. One member in ten
+has never commented (their first comment is held); a few comments wait in the moderation
+queue (held, or reported). Comment bodies are rendered by casestudies.markup once per
+variant and reused, so the build stays quick.
 """
 
 import os
@@ -34,6 +41,8 @@ from django.utils import timezone  # noqa: E402
 
 from advisors import roles  # noqa: E402
 from advisors.models import AdvisorProfile, Team  # noqa: E402
+from casestudies.markup import render_markdown  # noqa: E402
+from casestudies.models import CaseStudy, Comment, CommentEvent, CommentReport, MemberProfile, Theme  # noqa: E402
 from engagements.models import (  # noqa: E402
     Client,
     ClientContact,
@@ -69,6 +78,41 @@ TOPICS = [
 ]
 SECTORS = ["Logistics", "Childcare", "Food retail", "Installation", "Agriculture", "Printing", "Healthcare"]
 STAGES = ["intake"] * 1 + ["planning"] * 1 + ["proposal"] * 2 + ["active"] * 4 + ["closing"] * 1 + ["closed"] * 3
+MEMBERS = 500  # community members; a tenth never commented
+CASES = 200  # published case studies
+BIG_CASE = "load-case-000"  # the case with BIG_COMMENTS comments (bench/load_users.py reads it)
+BIG_COMMENTS = 500
+THEMES = [
+    "Change management",
+    "Pricing",
+    "Family business",
+    "Leadership",
+    "Sales",
+    "Operations",
+    "Succession",
+    "Team dynamics",
+    "Strategy",
+    "Client relations",
+]
+CASE_BODY = """A {sector} company of about {size} people asked for help with {topic}.
+
+The owner expected a plan within a month; the team expected to be asked first. We ran three
+workshops, wrote down what each side had **expected**, and only then drafted the options:
+
+- keep the current way of working and fix the two worst hand-offs;
+- reorganise around the customer groups;
+- do nothing for six months and measure.
+
+What surprised us was how little the numbers mattered once the expectations were on paper.
+"""
+COMMENT_BODIES = [
+    "We had the same in a *family business*: the plan only worked once the second generation wrote part of it.",
+    "How did you measure the hand-offs? We tried **lead times** per step, which helped more than the survey.",
+    "I would have started with the third option.\n\n- it buys time\n- it makes the baseline visible",
+    "Interesting. Did the owner accept that the team was asked first, or did that take a conversation of its own?",
+    "In our experience the workshops are where the real request comes out. See also the checklist we use.",
+    "Agreed with the above; one more thing: write down who decides, not only who is consulted.",
+]
 User = get_user_model()
 
 
@@ -285,6 +329,138 @@ def _checkpoints_and_flags(now, engagements):
     )
 
 
+def member_name(n: int) -> str:
+    return f"load-member{n + 1:03d}@community.example"
+
+
+def _members(now, password):
+    """MEMBERS confirmed community members; they log in with their e-mail address."""
+    members = User.objects.bulk_create(
+        [User(username=member_name(n), email=member_name(n), password=password) for n in range(MEMBERS)],
+        batch_size=BATCH,
+    )
+    group = Group.objects.get(name=roles.COMMUNITY_MEMBER)
+    through = User.groups.through
+    through.objects.bulk_create([through(user_id=u.pk, group_id=group.pk) for u in members], batch_size=BATCH)
+    MemberProfile.objects.bulk_create(
+        [
+            MemberProfile(user=u, display_name=f"Member {n + 1:03d}", confirmed_at=now - timedelta(days=n % 300))
+            for n, u in enumerate(members)
+        ],
+        batch_size=BATCH,
+    )
+    return members
+
+
+def _community(rng, now, managers, consultants):
+    password = User.objects.filter(username=manager_name(0)).values_list("password", flat=True).get()  # hashed once
+    members = _members(now, password)
+    talkers = [m for n, m in enumerate(members) if n % 10 != 9]  # one in ten has not commented yet
+    themes = Theme.objects.bulk_create([Theme(name=name, slug=name.lower().replace(" ", "-")) for name in THEMES])
+    authors = [u for team in consultants for u in team]
+    bodies = {}  # one rendering per distinct text
+    cases = []
+    for i in range(CASES):
+        author = authors[i * 7 % len(authors)]
+        topic, sector = TOPICS[i % len(TOPICS)], SECTORS[i % len(SECTORS)]
+        body = CASE_BODY.format(sector=sector.lower(), size=10 + i % 90, topic=topic.lower())
+        key = (sector, i % 90, topic)
+        bodies.setdefault(key, render_markdown(body))
+        cases.append(
+            CaseStudy(
+                title=f"{topic} in {sector.lower()}: case {i}",
+                slug=f"load-case-{i:03d}",
+                body=body,
+                body_html=bodies[key],
+                question=f"What would you have done first about the {topic.lower()}?",
+                author=author,
+                status=CaseStudy.Status.PUBLISHED,
+                published_at=now - timedelta(days=10 + i * 2, hours=i % 24),  # BIG_CASE is the newest
+                published_by=managers[(i * 7 % len(authors)) // CONSULTANTS_PER_TEAM],
+            )
+        )
+    cases = CaseStudy.objects.bulk_create(cases)
+    through = CaseStudy.themes.through
+    through.objects.bulk_create(
+        [through(casestudy_id=c.pk, theme_id=t.pk) for i, c in enumerate(cases) for t in rng.sample(themes, 1 + i % 3)]
+    )
+    rendered = [(text, render_markdown(text)) for text in COMMENT_BODIES]
+    # Threads: per case, how many comments at each depth; built level by level, each reply
+    # under a comment of the level above in the same case.
+    plan = {}
+    for i, case in enumerate(cases):
+        n = BIG_COMMENTS if case.slug == BIG_CASE else rng.randint(10, 60) if i % 10 else rng.randint(0, 9)
+        depths = [0] * min(n, 1) + rng.choices([0, 1, 2], weights=[5, 3, 2], k=max(n - 1, 0))
+        plan[case.pk] = [depths.count(d) for d in range(3)]
+    above = {}  # case pk -> the comments of the level above
+    comments = []
+    for depth in range(3):
+        rows = []
+        for i, case in enumerate(cases):
+            parents = above.get(case.pk, [])
+            if depth and not parents:
+                continue
+            for k in range(plan[case.pk][depth]):
+                text, html = rendered[(i + k + depth) % len(rendered)]
+                author = case.author if k % 9 == 4 else talkers[(i * 31 + k * 7 + depth) % len(talkers)]
+                parent = rng.choice(parents) if depth else None
+                rows.append(
+                    Comment(
+                        case=case,
+                        parent=parent,
+                        depth=depth,
+                        author=author,
+                        body=text,
+                        body_html=html,
+                        status=Comment.Status.VISIBLE,
+                    )
+                )
+        made = Comment.objects.bulk_create(rows, batch_size=BATCH)
+        comments += made
+        above = {}
+        for c in made:
+            above.setdefault(c.case_id, []).append(c)
+    # The moderation queue: first comments of new members, held; comments with open reports.
+    newcomers = [m for n, m in enumerate(members) if n % 10 == 9]
+    held = Comment.objects.bulk_create(
+        [
+            Comment(
+                case=cases[1 + k * 3],
+                author=newcomers[k],
+                body=COMMENT_BODIES[k % len(COMMENT_BODIES)],
+                body_html=rendered[k % len(rendered)][1],
+                status=Comment.Status.HELD,
+            )
+            for k in range(20)
+        ]
+    )
+    CommentEvent.objects.bulk_create(
+        [CommentEvent(comment=c, action=CommentEvent.Action.HELD, reason="A new member's first comment") for c in held]
+    )
+    reported = [c for c in comments if c.author_id != c.case.author_id][::500][:10]
+    reason = "Names a client, I think."
+    CommentReport.objects.bulk_create(
+        [CommentReport(comment=c, reporter=talkers[-1 - k], reason=reason) for k, c in enumerate(reported)]
+    )
+    CommentEvent.objects.bulk_create(
+        [
+            CommentEvent(comment=c, action=CommentEvent.Action.REPORTED, by=talkers[-1 - k], reason=reason)
+            for k, c in enumerate(reported)
+        ]
+    )
+    # Dated after their case's publication, in posting order (bulk_create stamped them all now).
+    table, cases_table = Comment._meta.db_table, CaseStudy._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""WITH r AS (
+                  SELECT c.id, s.published_at
+                         + (row_number() OVER (PARTITION BY c.case_id ORDER BY c.id)) * interval '17 minutes' AS t
+                  FROM {table} c JOIN {cases_table} s ON s.id = c.case_id)
+                UPDATE {table} c SET created_at = r.t, updated_at = r.t FROM r WHERE r.id = c.id"""
+        )
+    return len(members), len(cases), len(comments) + len(held)
+
+
 @transaction.atomic
 def build(now) -> dict:
     rng = random.Random(8)
@@ -294,7 +470,16 @@ def build(now) -> dict:
     plans = _plans(now, engagements, decision_makers)
     meetings = _meetings(now, engagements, decision_makers, consultants)
     _checkpoints_and_flags(now, engagements)
-    return {"engagements": len(engagements), "clients": len(clients), "plans": len(plans), "meetings": len(meetings)}
+    members, cases, comments = _community(rng, now, managers, consultants)
+    return {
+        "engagements": len(engagements),
+        "clients": len(clients),
+        "plans": len(plans),
+        "meetings": len(meetings),
+        "community members": members,
+        "case studies": cases,
+        "comments": comments,
+    }
 
 
 def main() -> None:

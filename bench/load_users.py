@@ -1,9 +1,14 @@
-"""The simulated advisors of the load test, run headless with locust as a library.
+"""The simulated advisors and community of the load test, run headless with locust as a library.
 
 Started by bench/load.py (not by hand): it reads its settings from LOAD_* variables and
 prints one JSON line with the figures. Every user logs in once; when all are in, the
 statistics are reset and the phases alternate, floor then Rapport, for the same users at
 the same pace, so that the floor page and Rapport's pages see the same machine.
+
+LOAD_USERS advisors (consultants and managers, nine to one) and, on top, LOAD_READERS
+anonymous readers of the case studies and LOAD_MEMBERS community members (logged in with
+their e-mail address; they read and now and then comment). With both at 0 the run is the
+advisors' alone, as before the community joined.
 
 Cookies are kept by hand: production marks the session and CSRF cookies Secure, and an
 HTTP client rightly never sends those over plain http; every request says
@@ -44,11 +49,20 @@ SHARE_LINK = re.compile(r"/engagements/plans/(\d+)/share/")
 CONTACT_BOX = re.compile(r'<input[^>]*name="contacts"[^>]*>')
 VALUE = re.compile(r'value="(\d+)"')
 SEARCH_WORDS = ["planning", "pricing", "succession", "Client 01", "coaching", "warehouse"]
+# The community (bench/load_data.py): cases load-case-000 (500 comments) to load-case-199.
+CASE_LINK = re.compile(r'href="/cases/(load-case-\d+)/"')
+PARENT = re.compile(r'name="parent" value="(\d+)"')
+BIG_CASE = "load-case-000"
+MEMBERS = 500
+CASE_WORDS = ["pricing", "succession", "childcare", "coaching", "warehouse", "hand-offs", "family business"]
+THEMES = ["change-management", "pricing", "family-business", "leadership", "sales", "operations", "succession"]
+COMMENTS_PER_RUN = 9  # a member stays below comments_per_member (10/h): the limit is not what is measured
 
 PHASE = {"now": "login"}
 READY = Event()
+STARTED = {"n": 0}
 LOGGED_IN = {"ok": 0, "failed": 0}
-SKIPPED = {"no meeting to log": 0, "no plan to share": 0}
+SKIPPED = {"no meeting to log": 0, "no plan to share": 0, "comment limit of the run": 0}
 
 
 class NoCookies(DefaultCookiePolicy):
@@ -72,7 +86,10 @@ class Advisor(HttpUser):
         self.engagements: list[int] = []
         self.meetings_to_log: list[int] = []
         self.plans: list[int] = []
+        self.cases: list[str] = []
+        self.comments_posted = 0
         self.login()
+        STARTED["n"] += 1
         READY.wait()
 
     def _keep_cookies(self, response) -> None:
@@ -191,6 +208,51 @@ class Advisor(HttpUser):
         if response.status_code == 302:
             self.engagement_page(int(ENGAGEMENT_LINK.search(f'href="{response.headers["Location"]}"').group(1)))
 
+    # --- the community -----------------------------------------------------------------
+    def case_list(self, query="", name="Cases: list"):
+        response = self.request("GET", f"/cases/{query}", name, 200)
+        self.cases = CASE_LINK.findall(response.text) or self.cases
+
+    def case_list_page_2(self):
+        self.case_list("?page=2")
+
+    def case_search(self):
+        self.case_list(f"?q={random.choice(CASE_WORDS).replace(' ', '+')}", "Cases: search")
+
+    def case_theme(self):
+        self.case_list(f"?theme={random.choice(THEMES)}", "Cases: theme")
+
+    def case_page(self, slug=None):
+        if slug is None:
+            if not self.cases:
+                self.case_list()
+            slug = random.choice(self.cases or [BIG_CASE])
+        name = "Case page: 500 comments" if slug == BIG_CASE else "Case page"
+        return self.request("GET", f"/cases/{slug}/", name, 200)
+
+    def big_case(self):
+        self.case_page(BIG_CASE)
+
+    def post_comment(self):
+        """From a case page: a comment, or a reply to one of its comments; back to the thread."""
+        if self.comments_posted >= COMMENTS_PER_RUN:
+            SKIPPED["comment limit of the run"] += 1
+            return self.case_page()
+        if not self.cases:
+            self.case_list()
+        slug = random.choice(self.cases or [BIG_CASE])
+        page = self.case_page(slug)
+        data = {"body": "We saw the same: *asking the team first* made the plan stick.", "parent": ""}
+        parents = PARENT.findall(page.text)
+        if parents and random.random() < 0.5:
+            data["parent"] = random.choice(parents)
+        response = self.request("POST", f"/cases/{slug}/comments/", "Comment: post", 302, data=data)
+        if response.status_code == 302:
+            self.comments_posted += 1
+
+    def moderation_queue(self):
+        self.request("GET", "/cases/moderation/", "Moderation queue", 200)
+
 
 class Consultant(Advisor):
     weight = 9
@@ -200,8 +262,27 @@ class Consultant(Advisor):
 
 class Manager(Advisor):
     weight = 1
-    weights = {"my_week": 1, "engagement_list": 4, "engagement_page": 4}
+    weights = {"my_week": 1, "engagement_list": 4, "engagement_page": 4, "moderation_queue": 1}
     usernames = (f"load-m{n % TEAMS + 1}" for n in count())
+
+
+class Reader(Advisor):
+    """Anonymous: the list, a search, a theme, case pages (the 500-comment one too)."""
+
+    fixed_count = int(os.environ.get("LOAD_READERS", "0"))
+    weights = {"case_list": 2, "case_list_page_2": 1, "case_search": 2, "case_theme": 2, "case_page": 5, "big_case": 1}
+
+    def login(self):
+        pass  # reads without an account
+
+
+class Member(Advisor):
+    """A community member: reads like a reader, and now and then comments."""
+
+    fixed_count = int(os.environ.get("LOAD_MEMBERS", "0"))
+    weights = {"case_list": 2, "case_search": 1, "case_theme": 1, "case_page": 5, "big_case": 1, "post_comment": 1}
+    # load-member010, -020, ... have never commented: their first comment is held.
+    usernames = (f"load-member{n % MEMBERS + 1:03d}@community.example" for n in count())
 
 
 def _figures(stats, seconds: float) -> dict:
@@ -221,14 +302,16 @@ def _figures(stats, seconds: float) -> dict:
 def main() -> None:
     users, seconds = int(os.environ["LOAD_USERS"]), float(os.environ["LOAD_SECONDS"])
     phase, floor_phase = float(os.environ["LOAD_PHASE_SECONDS"]), float(os.environ["LOAD_FLOOR_PHASE_SECONDS"])
-    env = Environment(user_classes=[Consultant, Manager], events=events)
+    community = Reader.fixed_count + Member.fixed_count
+    classes = [Consultant, Manager] + [kind for kind in (Reader, Member) if kind.fixed_count]
+    env = Environment(user_classes=classes, events=events)
     runner = env.create_local_runner()
-    runner.start(users, spawn_rate=users)
+    runner.start(users + community, spawn_rate=users + community)
     deadline = time.monotonic() + 180
-    while LOGGED_IN["ok"] + LOGGED_IN["failed"] < users and time.monotonic() < deadline:
+    while STARTED["n"] < users + community and time.monotonic() < deadline:
         gevent.sleep(0.2)
     login = _figures(env.stats, 0).get("Login", {})
-    login["logged_in"], login["failed"] = LOGGED_IN["ok"], LOGGED_IN["failed"] + users - sum(LOGGED_IN.values())
+    login["logged_in"], login["failed"] = LOGGED_IN["ok"], LOGGED_IN["failed"] + users + community - STARTED["n"]
     env.stats.reset_all()
     READY.set()
     spent = {"rapport": 0.0, "floor": 0.0}
