@@ -135,7 +135,15 @@ def casestudy_publish(*, case: CaseStudy, by, now=None) -> CaseStudy:
     hits = casestudy_hits(case=case)
     if hits:
         raise NamesTheClient(hits)
-    return _set_status(case, CaseStudy.Status.PUBLISHED, published_at=now or timezone.now(), published_by=by)
+    # The public address comes from the title just checked, not from the draft's first title
+    # (which may have named the client: the slug is made at creation).
+    return _set_status(
+        case,
+        CaseStudy.Status.PUBLISHED,
+        published_at=now or timezone.now(),
+        published_by=by,
+        slug=_unique_slug(case.title, exclude_pk=case.pk),
+    )
 
 
 def casestudy_close(*, case: CaseStudy, by, closing_summary: str, now=None) -> CaseStudy:

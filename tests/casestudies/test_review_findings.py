@@ -1,0 +1,31 @@
+"""Findings of the security review of the community (one test per finding): each says what a
+reader, an author or a moderator would see go wrong before its fix."""
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from casestudies import services
+from casestudies.models import CaseStudy
+from tests.casestudies.scene import CLIENT_NAME
+
+pytestmark = pytest.mark.django_db
+
+User = get_user_model()
+NEUTRAL = {"title": "Three shifts instead of two", "body": "The team wanted fewer night shifts.", "question": "Why?"}
+
+
+def test_a_case_first_titled_with_the_client_name_is_published_under_an_address_without_it(
+    client, consultant_a, manager, source
+):
+    first_title = f"{CLIENT_NAME} and its rota"
+    draft = services.casestudy_create(
+        author=consultant_a, **{**NEUTRAL, "title": first_title}, source_engagement_id=source.engagement.pk
+    )
+    services.casestudy_update(case=draft, by=consultant_a, **NEUTRAL)
+
+    services.casestudy_publish(case=CaseStudy.objects.get(pk=draft.pk), by=manager)
+
+    published = CaseStudy.objects.get(pk=draft.pk)
+    assert published.status == CaseStudy.Status.PUBLISHED
+    assert "hoeksma" not in published.get_absolute_url()
+    assert client.get(published.get_absolute_url()).status_code == 200
