@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 
 from casestudies import services
 from casestudies.models import CaseStudy
-from tests.casestudies.scene import CLIENT_NAME
+from tests.casestudies.scene import CLIENT_NAME, make_case
 
 pytestmark = pytest.mark.django_db
 
@@ -29,3 +29,20 @@ def test_a_case_first_titled_with_the_client_name_is_published_under_an_address_
     assert published.status == CaseStudy.Status.PUBLISHED
     assert "hoeksma" not in published.get_absolute_url()
     assert client.get(published.get_absolute_url()).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "We met _Hoeksma_ twice before the rota changed.",  # Markdown emphasis with underscores
+        "We met __Hoeksma Bakeries__ twice.",
+        "We met Ho&euml;ksma twice.",  # an HTML entity pasted from a web page
+    ],
+)
+def test_publishing_is_refused_while_markdown_still_shows_the_client_name(consultant_a, manager, source, body):
+    draft = make_case(consultant_a, status=CaseStudy.Status.REVIEW, source=source, body=body)
+
+    with pytest.raises(services.NamesTheClient):
+        services.casestudy_publish(case=draft, by=manager)
+
+    assert CaseStudy.objects.get(pk=draft.pk).status == CaseStudy.Status.REVIEW
