@@ -139,18 +139,21 @@ def casestudy_submit(*, case: CaseStudy, by) -> CaseStudy:
 def casestudy_publish(*, case: CaseStudy, by, now=None) -> CaseStudy:
     if not policy.can_publish_case(by, case):
         raise ApplicationError(_("Only a manager publishes, and only a draft or a case in review."))
-    hits = casestudy_hits(case=case)
-    if hits:
-        raise NamesTheClient(hits)
-    # The public address comes from the title just checked, not from the draft's first title
-    # (which may have named the client: the slug is made at creation).
-    return _set_status(
-        case,
-        CaseStudy.Status.PUBLISHED,
-        published_at=now or timezone.now(),
-        published_by=by,
-        slug=_unique_slug(case.title, exclude_pk=case.pk),
-    )
+    with transaction.atomic():
+        # The text as stored, under the lock: not as read before an edit saved meanwhile.
+        stored = CaseStudy.objects.select_for_update().get(pk=case.pk)
+        hits = casestudy_hits(case=stored)
+        if hits:
+            raise NamesTheClient(hits)
+        # The public address comes from the title just checked, not from the draft's first
+        # title (which may have named the client: the slug is made at creation).
+        return _set_status(
+            case,
+            CaseStudy.Status.PUBLISHED,
+            published_at=now or timezone.now(),
+            published_by=by,
+            slug=_unique_slug(stored.title, exclude_pk=case.pk),
+        )
 
 
 def casestudy_close(*, case: CaseStudy, by, closing_summary: str, now=None) -> CaseStudy:

@@ -46,3 +46,17 @@ def test_publishing_is_refused_while_markdown_still_shows_the_client_name(consul
         services.casestudy_publish(case=draft, by=manager)
 
     assert CaseStudy.objects.get(pk=draft.pk).status == CaseStudy.Status.REVIEW
+
+
+def test_publishing_checks_the_text_as_stored_not_as_read_before_an_edit(consultant_a, manager, source):
+    draft = make_case(consultant_a, status=CaseStudy.Status.REVIEW, source=source)
+    read_by_the_manager = CaseStudy.objects.get(pk=draft.pk)
+    # Meanwhile the author saves an edit that names the client (a case in review is not checked yet).
+    services.casestudy_update(
+        case=CaseStudy.objects.get(pk=draft.pk), by=consultant_a, **{**NEUTRAL, "body": f"{CLIENT_NAME} called us."}
+    )
+
+    with pytest.raises(services.NamesTheClient):
+        services.casestudy_publish(case=read_by_the_manager, by=manager)
+
+    assert CaseStudy.objects.get(pk=draft.pk).status == CaseStudy.Status.REVIEW
