@@ -102,19 +102,23 @@ def casestudy_create(
 
 
 def casestudy_update(*, case: CaseStudy, by, title: str, body: str, question: str, themes=()) -> CaseStudy:
-    if not policy.can_edit_case(by, case):
-        raise ApplicationError(_("You cannot change this case study."))
-    texts = {"title": title, "body": body, "question": question, "closing_summary": case.closing_summary}
-    if case.is_public:
-        hits = casestudy_hits(case=case, texts=texts)
-        if hits:
-            raise NamesTheClient(hits)
-    case.title, case.body, case.question = title, body, question
-    _render(case)
-    case.full_clean()
     with transaction.atomic():
-        case.save()
-        case.themes.set(themes)
+        # Re-read under the lock: a status changed meanwhile (published, archived) decides, and
+        # the save writes the texts only, never the status of a stale copy back.
+        stored = CaseStudy.objects.select_for_update().get(pk=case.pk)
+        if not policy.can_edit_case(by, stored):
+            raise ApplicationError(_("You cannot change this case study."))
+        texts = {"title": title, "body": body, "question": question, "closing_summary": stored.closing_summary}
+        if stored.is_public:
+            hits = casestudy_hits(case=stored, texts=texts)
+            if hits:
+                raise NamesTheClient(hits)
+        stored.title, stored.body, stored.question = title, body, question
+        _render(stored)
+        stored.full_clean()
+        stored.save(update_fields=["title", "body", "body_html", "question", "closing_summary_html", "updated_at"])
+        stored.themes.set(themes)
+    case.refresh_from_db()
     return case
 
 

@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 
 from casestudies import services
 from casestudies.models import CaseStudy
+from core.exceptions import ApplicationError
 from tests.casestudies.scene import CLIENT_NAME, make_case
 
 pytestmark = pytest.mark.django_db
@@ -60,3 +61,15 @@ def test_publishing_checks_the_text_as_stored_not_as_read_before_an_edit(consult
         services.casestudy_publish(case=read_by_the_manager, by=manager)
 
     assert CaseStudy.objects.get(pk=draft.pk).status == CaseStudy.Status.REVIEW
+
+
+def test_an_edit_saved_while_a_manager_archives_the_case_does_not_bring_it_back(client, consultant_a, manager):
+    case = make_case(consultant_a, status=CaseStudy.Status.PUBLISHED)
+    read_by_the_author = CaseStudy.objects.get(pk=case.pk)
+    services.casestudy_archive(case=CaseStudy.objects.get(pk=case.pk), by=manager)
+
+    with pytest.raises(ApplicationError):
+        services.casestudy_update(case=read_by_the_author, by=consultant_a, **NEUTRAL)
+
+    assert CaseStudy.objects.get(pk=case.pk).status == CaseStudy.Status.ARCHIVED
+    assert client.get(case.get_absolute_url()).status_code == 404
