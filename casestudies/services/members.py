@@ -56,7 +56,10 @@ def member_signup(*, email: str, display_name: str, password: str, language: str
         raise ValidationError({"display_name": _("Choose the name others see with your comments.")})
     existing = User.objects.filter(email__iexact=email).first() or User.objects.filter(username__iexact=email).first()
     if existing is not None:
-        if not existing.is_active and hasattr(existing, "member_profile"):
+        # Only an address never confirmed gets a new link: an account that staff shut
+        # (inactive after its confirmation) is not opened again by signing up.
+        profile = getattr(existing, "member_profile", None)
+        if not existing.is_active and profile is not None and profile.confirmed_at is None:
             _send(existing, language=language, template="member_confirm")  # a second try: a new link
         else:
             _send(existing, language=language, template="member_exists")
@@ -87,7 +90,9 @@ def member_for_token(uidb64: str, token: str) -> User | None:
         pk = int(urlsafe_base64_decode(uidb64).decode())
     except (TypeError, ValueError, OverflowError, UnicodeDecodeError):
         return None
-    user = User.objects.filter(pk=pk, is_active=False, member_profile__isnull=False).first()
+    user = User.objects.filter(
+        pk=pk, is_active=False, member_profile__isnull=False, member_profile__confirmed_at__isnull=True
+    ).first()
     if user is None or not confirmation_tokens.check_token(user, token):
         return None
     return user

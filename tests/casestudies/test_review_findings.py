@@ -3,11 +3,14 @@ reader, an author or a moderator would see go wrong before its fix."""
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core import mail
+from django.urls import reverse
 
 from casestudies import services
 from casestudies.models import CaseStudy
 from core.exceptions import ApplicationError
 from tests.casestudies.scene import CLIENT_NAME, make_case
+from tests.casestudies.test_signup import FORM, confirmation_link, path_of
 
 pytestmark = pytest.mark.django_db
 
@@ -73,3 +76,25 @@ def test_an_edit_saved_while_a_manager_archives_the_case_does_not_bring_it_back(
 
     assert CaseStudy.objects.get(pk=case.pk).status == CaseStudy.Status.ARCHIVED
     assert client.get(case.get_absolute_url()).status_code == 404
+
+
+def test_a_deactivated_member_cannot_sign_up_again_to_reactivate_their_account(client):
+    client.post(reverse("casestudies:signup"), FORM)
+    client.post(path_of(confirmation_link(mail.outbox[0])))
+    member = User.objects.get(email="rosa.bakker@example.org")
+    assert member.is_active
+    member.is_active = False  # staff shut the account
+    member.save()
+    mail.outbox.clear()
+
+    client.post(reverse("casestudies:signup"), FORM)
+
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].subject == "You already have a Rapport account"
+    # Nor does a link of this account, old or new, open it again.
+    fresh_link = reverse(
+        "casestudies:confirm",
+        args=services.members.confirmation_path(member).strip("/").split("/")[-2:],
+    )
+    client.post(fresh_link)
+    assert not User.objects.get(pk=member.pk).is_active
