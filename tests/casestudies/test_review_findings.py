@@ -5,10 +5,13 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
+from advisors import roles
 from casestudies import services
-from casestudies.models import CaseStudy
+from casestudies.models import CaseStudy, MemberProfile
 from core.exceptions import ApplicationError
+from tests import factories
 from tests.casestudies.scene import CLIENT_NAME, make_case
 from tests.casestudies.test_signup import FORM, confirmation_link, path_of
 
@@ -98,3 +101,18 @@ def test_a_deactivated_member_cannot_sign_up_again_to_reactivate_their_account(c
     )
     client.post(fresh_link)
     assert not User.objects.get(pk=member.pk).is_active
+
+
+def test_a_comment_e_mail_subject_shows_the_title_and_name_as_written(settings, consultant_a):
+    settings.RAPPORT_COMMUNITY_HOLD_FIRST_COMMENT = False
+    consultant_a.advisor_profile.language = "en"
+    consultant_a.advisor_profile.save()
+    case = make_case(consultant_a, title="Sales & marketing: who's in charge?")
+    carol = factories.UserFactory(username="carol-subject", roles=[roles.COMMUNITY_MEMBER])
+    MemberProfile.objects.create(user=carol, display_name="Carol O'Brien", confirmed_at=timezone.now())
+
+    comment = services.comment_post(case=case, author=carol, body="I would ask the team first.")
+    notification = comment.notifications.get()
+    message = services.notifications.build_notification_email(notification)
+
+    assert message.subject == "Carol O'Brien commented on your case “Sales & marketing: who's in charge?”"
