@@ -92,9 +92,10 @@ class CasePage:
     is_moderator: bool
     hits: list[Hit]  # for the author and editors: where the text still names its client
     source_title: str  # the source engagement's title, for the author and editors only
+    replying_to: CommentNode | None = None  # the comment the form below answers (?reply=)
 
 
-def _thread(case: CaseStudy, user, *, now) -> tuple[list[CommentNode], int]:
+def _thread(case: CaseStudy, user, *, now) -> tuple[list[CommentNode], int, dict[int, CommentNode]]:
     comments = list(
         Comment.objects.filter(policy.comments_visible_to(user, case), case=case)
         .select_related("author__member_profile")
@@ -125,12 +126,17 @@ def _thread(case: CaseStudy, user, *, now) -> tuple[list[CommentNode], int]:
         parent = nodes.get(comment.parent_id) if comment.parent_id else None
         (parent.replies if parent else roots).append(node)
     visible = sum(1 for c in comments if c.status == Comment.Status.VISIBLE)
-    return roots, visible
+    return roots, visible, nodes
 
 
-def casestudy_page(*, case: CaseStudy, user) -> CasePage:
+def casestudy_page(*, case: CaseStudy, user, reply_to: int | None = None) -> CasePage:
+    """The case page; `reply_to` is the comment the one form of the page answers (a page
+    has one comment form, not one per comment: 500 comments stay one page to read)."""
     now = timezone.now()
-    thread, count = _thread(case, user, now=now)
+    thread, count, nodes = _thread(case, user, now=now)
+    replying_to = nodes.get(reply_to) if reply_to else None
+    if replying_to is not None and not replying_to.can_reply:
+        replying_to = None
     sees_source = policy.can_see_source(user, case)
     hits, source_title = [], ""
     if sees_source and case.source_engagement_id:
@@ -152,6 +158,7 @@ def casestudy_page(*, case: CaseStudy, user) -> CasePage:
         is_moderator=policy.is_moderator(user),
         hits=hits,
         source_title=source_title,
+        replying_to=replying_to,
     )
 
 

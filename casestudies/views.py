@@ -41,9 +41,20 @@ def case_list(request):
 def case_detail(request, slug, *, comment_form=None, status=200):
     """casestudies/case_detail.html: the case, its question, the thread, and the reply form."""
     case = policy.get_case_for_user(request.user, slug)
-    page = selectors.casestudy_page(case=case, user=request.user)
-    context = {"page": page, "case": case, "comment_form": comment_form or CommentForm()}
+    raw = comment_form.data.get("parent") if comment_form is not None and comment_form.is_bound else None
+    reply_to = _int_or_none(raw if raw is not None else request.GET.get("reply"))
+    page = selectors.casestudy_page(case=case, user=request.user, reply_to=reply_to)
+    if comment_form is None:
+        comment_form = CommentForm(initial={"parent": page.replying_to.comment.pk if page.replying_to else None})
+    context = {"page": page, "case": case, "comment_form": comment_form}
     return render(request, "casestudies/case_detail.html", context, status=status)
+
+
+def _int_or_none(value) -> int | None:
+    try:
+        return int(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
 
 
 class CaseFeed(Feed):

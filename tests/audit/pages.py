@@ -187,6 +187,11 @@ PAGES: dict[str, list[AuditPage]] = {
         AuditPage("member home (leads to the case list)", _url("home"), redirects=True),
         AuditPage("case list", CASE_LIST),
         AuditPage("case detail (with the comment form)", PUBLISHED),
+        AuditPage(
+            "case detail (replying to a comment)",
+            PUBLISHED,
+            click="#discussion ~ ol a[href*='?reply=']",
+        ),
         AuditPage("comment edit", lambda s: s.carols_comment_edit_path()),
         AuditPage("comment report", lambda s: reverse("casestudies:comment_report", args=[s.reportable_comment.pk])),
         AuditPage("404 page (my cases)", _url("casestudies:mine"), status=404),

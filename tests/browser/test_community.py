@@ -139,9 +139,10 @@ def test_a_visitor_joins_the_discussion_and_a_manager_moderates_and_publishes(
 
     # 3. The member replies to Ruben; the case's author replies to the member, who is told.
     ruben_comment = page.locator(f"#comment-{cast['ruben_comment'].pk}")
-    ruben_comment.locator("> article summary").get_by_text("Reply to Ruben Mol").click()
-    ruben_comment.locator("> article textarea").fill("We did, and they wanted fewer meetings.")
-    ruben_comment.locator("> article").get_by_role("button", name="Post the reply").click()
+    ruben_comment.locator("> article").get_by_role("link", name="Reply to Ruben Mol").click()
+    expect(page.locator("#replying-to")).to_contain_text("Did anyone ask the foremen what they needed?")
+    page.fill("#id_body", "We did, and they wanted fewer meetings.")
+    page.get_by_role("button", name="Post the reply").click()
     expect(page.locator(".alert-success")).to_have_text("Your comment is posted.")
     expect(ruben_comment.locator("ol .comment")).to_contain_text("We did, and they wanted fewer meetings.")
 
@@ -149,9 +150,9 @@ def test_a_visitor_joins_the_discussion_and_a_manager_moderates_and_publishes(
     author_page = author_context.new_page()
     log_in(author_page, url, "alice", next_path=case_path)
     noor_comment = author_page.locator(f"#comment-{first.pk}")
-    noor_comment.locator("> article summary").get_by_text("Reply to Noor Visser").click()
-    noor_comment.locator("> article textarea").fill("Good point: that is what we ended up doing too.")
-    noor_comment.locator("> article").get_by_role("button", name="Post the reply").click()
+    noor_comment.locator("> article").get_by_role("link", name="Reply to Noor Visser").click()
+    author_page.fill("#id_body", "Good point: that is what we ended up doing too.")
+    author_page.get_by_role("button", name="Post the reply").click()
     expect(author_page.locator(".alert-success")).to_have_text("Your comment is posted.")
     answer = Comment.objects.get(body="Good point: that is what we ended up doing too.")
     page.reload()

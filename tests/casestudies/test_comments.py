@@ -187,3 +187,26 @@ def test_the_case_authors_comments_are_marked(client, consultant_a, case, commun
 def test_a_case_with_no_comments_says_so(client, case):
     assert "No comments yet." in text_of(client.get(case.get_absolute_url()))
     assert case.status == CaseStudy.Status.PUBLISHED
+
+
+def test_reply_opens_the_one_form_of_the_page_on_that_comment(
+    client, consultant_a, case, community_member, other_member
+):
+    """A page has one comment form; "Reply" (?reply=<pk>) points it at a comment, and a
+    reply to something one may not answer (gone, or of another case) is a new comment."""
+    said = make_comment(case, other_member, "Ask the night shift first.")
+    gone = make_comment(case, other_member, "Removed words.", status=Comment.Status.REMOVED)
+    elsewhere = make_comment(make_case(consultant_a, title="Another case"), other_member, "Elsewhere.")
+    client.force_login(community_member)
+
+    page = client.get(case.get_absolute_url()).content.decode()
+    assert f'href="?reply={said.pk}#comment-form"' in page
+    assert 'id="replying-to"' not in page and page.count("<textarea") == 1
+
+    form = client.get(f"{case.get_absolute_url()}?reply={said.pk}").content.decode().split('id="comment-form"')[1]
+    assert "Ask the night shift first." in form.split('id="replying-to"')[1]
+    assert f'name="parent" value="{said.pk}"' in form and "Post the reply" in form
+    for other in (gone, elsewhere):
+        form = client.get(f"{case.get_absolute_url()}?reply={other.pk}").content.decode().split('id="comment-form"')[1]
+        assert 'id="replying-to"' not in form and f'value="{other.pk}"' not in form
+    assert client.get(f"{case.get_absolute_url()}?reply=not-a-number").status_code == 200
