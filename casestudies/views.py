@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.contrib.syndication.views import Feed
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -200,18 +201,20 @@ def case_close(request, slug):
     if not policy.can_close_case(request.user, case):
         raise Http404(_("Not found."))
     form = CloseForm(request.POST or None, initial={"closing_summary": case.closing_summary})
-    return form_page(
-        request,
-        form,
-        save=partial(services.casestudy_close, case=case, by=request.user),
-        success=_("The discussion is closed, with your summary under the case."),
-        done_url=case.get_absolute_url(),
-        template=FORM,
-        title=_("Close the discussion"),
-        back_url=case.get_absolute_url(),
-        case=case,
-        submit=_("Close the discussion"),
-    )
+    page = {"title": _("Close the discussion"), "back_url": case.get_absolute_url(), "case": case}
+    page["submit"] = _("Close the discussion")
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.casestudy_close(case=case, by=request.user, **form.cleaned_data)
+        except services.NamesTheClient as refusal:  # the summary names the client: show where
+            form.add_error(None, refusal.message)
+            return render_form(request, form=form, template=FORM, hits=refusal.hits, **page)
+        except (ApplicationError, ValidationError) as error:
+            form.add_error(None, getattr(error, "message", None) or " ".join(error.messages))
+        else:
+            messages.success(request, _("The discussion is closed, with your summary under the case."))
+            return redirect(case.get_absolute_url())
+    return render_form(request, form=form, template=FORM, **page)
 
 
 @login_required
@@ -350,7 +353,7 @@ def comment_moderate(request, pk):
             services.comment_moderate(comment=comment, by=request.user, **form.cleaned_data)
         except ApplicationError as error:
             messages.error(request, error.message)
-        except services.comments.ValidationError as error:
+        except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
             messages.success(request, _("Done: the comment is %(status)s.") % {"status": comment.get_status_display()})

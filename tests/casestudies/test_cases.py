@@ -180,6 +180,9 @@ def test_closing_without_a_summary_or_with_the_clients_name_is_refused(client, c
     response = client.post(url, {"closing_summary": f"{CONTACT_NAME} was right all along."})
     assert response.status_code == 400
     assert "This case still names its client in 1 place(s)." in text_of(response)
+    # ... and shows where, as the publish refusal does.
+    hits = response.content.decode().split('id="anonymisation-hits"', 1)[1].split("</div>", 1)[0]
+    assert "Closing summary" in hits and f"<mark>{CONTACT_NAME}</mark>" in hits
 
     case = _fresh(case)
     assert case.status == CaseStudy.Status.PUBLISHED
