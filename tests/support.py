@@ -1,4 +1,5 @@
-"""E-mail backends for tests that need a mail server with a character."""
+"""What the tests around real workers share: e-mail backends with a character, and waiting
+for something a worker does."""
 
 import os
 import time
@@ -34,3 +35,13 @@ class SlowFileBackend(BaseEmailBackend):
             message_id = message.extra_headers.get("Message-ID", "none").strip("<>")
             (folder / f"{message_id}--{uuid.uuid4().hex}.eml").write_bytes(message.message().as_bytes())
         return len(messages)
+
+
+def wait_for(condition, timeout: float = 30.0, interval: float = 0.1) -> bool:
+    """Poll `condition` until it holds or `timeout` seconds passed; whether it holds at the end."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(interval)
+    return bool(condition())

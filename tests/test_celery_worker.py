@@ -1,23 +1,13 @@
 """The harness later issues build on: a real Celery worker (celery's test worker) consuming
 from the real broker (Redis in CI, never eager mode) runs a task that writes to the database."""
 
-import time
-
 import pytest
 from celery.result import EagerResult
 
 from engagements import tasks
 from engagements.models import Engagement, Flag
 from tests import factories
-
-
-def wait_for(condition, timeout=20.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.1)
-    return False
+from tests.support import wait_for
 
 
 @pytest.mark.redis

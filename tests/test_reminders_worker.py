@@ -11,18 +11,9 @@ from django.db import connections
 from engagements import services
 from engagements.models import Reminder
 from tests.factories import plan_discussions
-from tests.support import FlakyBackend
+from tests.support import FlakyBackend, wait_for
 
 pytestmark = [pytest.mark.redis]
-
-
-def wait_for(condition, timeout=30.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.1)
-    return False
 
 
 def all_sent(count):

@@ -16,17 +16,9 @@ from casestudies import services, tasks
 from casestudies.markup import render_markdown
 from casestudies.models import CaseStudy, Notification
 from casestudies.services import notifications
+from tests.support import wait_for
 
 pytestmark = [pytest.mark.redis]
-
-
-def wait_for(condition, timeout=30.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.1)
-    return False
 
 
 @pytest.fixture(autouse=True)

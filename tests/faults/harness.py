@@ -12,7 +12,6 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 from collections import Counter
 from email.parser import BytesHeaderParser
 from pathlib import Path
@@ -26,18 +25,10 @@ from config.celery_app import app as celery_app
 from engagements.models import Meeting, PlanShare, Reminder
 from tests.factories import plan_discussions  # noqa: F401 (used by the fault tests)
 from tests.services import require_postgres
+from tests.support import wait_for  # noqa: F401 (the fault tests import it from here)
 
 MAIL_DELAY = 0.3  # seconds the slow mail server takes per message
 STALE_SECONDS = 3  # a claim older than this belongs to a worker that died
-
-
-def wait_for(condition, timeout: float, interval: float = 0.2) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(interval)
-    return bool(condition())
 
 
 def free_port() -> int:
