@@ -146,19 +146,15 @@ def case_edit(request, slug):
     if "preview" in request.POST:
         form.is_valid()
         return _with_preview(request, form, **page)
-    if request.method == "POST" and form.is_valid():
-        data = {key: form.cleaned_data[key] for key in ("title", "body", "question", "themes")}
-        try:
-            services.casestudy_update(case=case, by=request.user, **data)
-        except services.NamesTheClient as refusal:
-            form.add_error(None, refusal.message)
-            return render_form(request, form=form, template=FORM, hits=refusal.hits, **page)
-        except ApplicationError as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, _("The case study is saved."))
-            return redirect(case.get_absolute_url())
-    return render_form(request, form=form, template=FORM, **page)
+    return form_page(
+        request,
+        form,
+        save=lambda source_engagement=None, **data: services.casestudy_update(case=case, by=request.user, **data),
+        success=_("The case study is saved."),
+        done_url=case.get_absolute_url(),
+        template=FORM,
+        **page,
+    )
 
 
 def _act(request, slug, service, success, **kwargs):
@@ -201,20 +197,18 @@ def case_close(request, slug):
     if not policy.can_close_case(request.user, case):
         raise Http404(_("Not found."))
     form = CloseForm(request.POST or None, initial={"closing_summary": case.closing_summary})
-    page = {"title": _("Close the discussion"), "back_url": case.get_absolute_url(), "case": case}
-    page["submit"] = _("Close the discussion")
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.casestudy_close(case=case, by=request.user, **form.cleaned_data)
-        except services.NamesTheClient as refusal:  # the summary names the client: show where
-            form.add_error(None, refusal.message)
-            return render_form(request, form=form, template=FORM, hits=refusal.hits, **page)
-        except (ApplicationError, ValidationError) as error:
-            form.add_error(None, getattr(error, "message", None) or " ".join(error.messages))
-        else:
-            messages.success(request, _("The discussion is closed, with your summary under the case."))
-            return redirect(case.get_absolute_url())
-    return render_form(request, form=form, template=FORM, **page)
+    return form_page(
+        request,
+        form,
+        save=partial(services.casestudy_close, case=case, by=request.user),
+        success=_("The discussion is closed, with your summary under the case."),
+        done_url=case.get_absolute_url(),
+        template=FORM,
+        title=_("Close the discussion"),
+        back_url=case.get_absolute_url(),
+        case=case,
+        submit=_("Close the discussion"),
+    )
 
 
 @login_required
@@ -313,9 +307,16 @@ def comment_report(request, pk):
     if request.method == "POST" and over_limit(request, name="reports_per_member", key=f"user:{request.user.pk}"):
         form.is_valid()
         form.add_error(None, _("You have sent many reports in a short time. Please wait a while and try again."))
-        # render(), not render_form(): that one answers 400 to any form with errors.
-        context = {"form": form, "title": _("Report a comment"), "back_url": comment.get_absolute_url()}
-        return render(request, FORM, {**context, "case": comment.case, "reported": comment}, status=429)
+        return render_form(
+            request,
+            form=form,
+            template=FORM,
+            title=_("Report a comment"),
+            back_url=comment.get_absolute_url(),
+            case=comment.case,
+            reported=comment,
+            status=429,
+        )
     return form_page(
         request,
         form,

@@ -13,7 +13,9 @@ from core.exceptions import ApplicationError
 def run_service(request, form, service, **kwargs):
     """Call a service for a valid form; put its complaints next to the fields, or on top.
 
-    Returns the service's result, or None when it refused (the form then shows why).
+    Returns the service's result, or None when it refused (the form then shows why; the
+    facts an ApplicationError carries in `extra`, e.g. where a text names a client, go to
+    the page with it: see render_form).
     """
     try:
         return service(**kwargs)
@@ -25,6 +27,7 @@ def run_service(request, form, service, **kwargs):
             form.add_error(None, error)
     except ApplicationError as error:
         form.add_error(None, error.message)
+        form.refusal = error.extra
     return None
 
 
@@ -40,11 +43,13 @@ def render_form(
     status=200,
     **extra,
 ):
-    """The one form page: a title, the crispy form, a submit button and a way back."""
+    """The one form page: a title, the crispy form, a submit button and a way back.
+    A form with errors answers 400 unless the caller chose another status (429: a limit)."""
     if form.is_bound and form.errors:
-        status = 400
+        status = 400 if status == 200 else status
         messages.error(request, gettext("Nothing was saved. Please correct the fields marked below."))
-    context = {"form": form, "title": title, "back_url": back_url, "engagement": engagement, "submit": submit, **extra}
+    context = {"form": form, "title": title, "back_url": back_url, "engagement": engagement, "submit": submit}
+    context |= getattr(form, "refusal", {}) | extra
     return render(request, template, context, status=status)
 
 
