@@ -7,6 +7,7 @@ The scan (config/schedule.py) hands out rows whose task was lost. Each e-mail ca
 one-click unsubscribe link for its thread (and the List-Unsubscribe headers of RFC 8058).
 """
 
+import logging
 import uuid
 from datetime import timedelta
 
@@ -24,6 +25,7 @@ from core.claims import claim, claim_is_free, mark_done, stable_message_id
 from ..models import Comment, Notification, ThreadMute
 from ..tasks import notification_send as notification_send_task
 
+logger = logging.getLogger(__name__)
 UNSUBSCRIBE_SALT = "casestudies.unsubscribe"
 # A notification is e-mailed at once by its task; the scan picks up the ones left behind
 # (broker down, worker killed) after this long.
@@ -48,17 +50,16 @@ def notifications_create(*, comment: Comment) -> list[Notification]:
         if user_id not in muted
     ]
     created = Notification.objects.bulk_create(rows, ignore_conflicts=True)
-    pending = list(Notification.objects.filter(comment=comment, sent_at=None).values_list("pk", flat=True))
-    transaction.on_commit(lambda: _enqueue(pending))
+    for pk in Notification.objects.filter(comment=comment, sent_at=None).values_list("pk", flat=True):
+        _enqueue_after_commit(pk)
     return created
 
 
-def _enqueue(notification_ids) -> None:
-    for pk in notification_ids:
-        try:
-            notification_send_task.delay(pk)
-        except Exception:  # the broker is down: the row is owed, the scan sends it later
-            continue
+def _enqueue_after_commit(pk: int) -> None:
+    """As the reminders do: robust, so a broker that is down costs a logged error and not the
+    other sends; the row is owed and the scan hands it out later. A lambda, not a partial:
+    Django logs a robust callback's failure by its __qualname__."""
+    transaction.on_commit(lambda: notification_send_task.delay(pk), robust=True)
 
 
 def notifications_scan(*, now=None) -> int:
@@ -71,7 +72,11 @@ def notifications_scan(*, now=None) -> int:
         claim_is_free(now), sent_at=None, skipped_at=None, created_at__lt=now - SCAN_AFTER
     ).values_list("pk", flat=True)[:500]
     ids = list(due)
-    _enqueue(ids)
+    for pk in ids:  # the rows exist already: hand them out now, not after some commit
+        try:
+            notification_send_task.delay(pk)
+        except Exception as error:  # the broker is still down: the next scan tries again
+            logger.error("notification %s not enqueued: %r", pk, error)
     return len(ids)
 
 
