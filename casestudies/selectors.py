@@ -13,8 +13,8 @@ from engagements.selectors import engagement_lesson
 from . import policy
 from .anonymisation import Hit
 from .models import CaseStudy, Comment, CommentEvent, CommentReport, Theme
+from .people import display_name
 from .services.cases import casestudy_hits
-from .services.notifications import display_name
 
 PAGE_SIZE = 10
 

@@ -26,6 +26,7 @@ from . import policy, selectors, services
 from .forms import CaseStudyForm, CloseForm, CommentEditForm, CommentForm, ModerateForm, ReportForm, SignupForm
 from .markup import plain_text, render_markdown
 from .models import CaseStudy
+from .people import display_name
 
 FORM = "casestudies/form.html"
 
@@ -84,7 +85,7 @@ class CaseFeed(Feed):
         return item.updated_at
 
     def item_author_name(self, item):
-        return services.notifications.display_name(item.author)
+        return display_name(item.author)
 
 
 # --- authoring ---------------------------------------------------------------------------------

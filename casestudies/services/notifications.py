@@ -23,6 +23,7 @@ from django.utils import timezone, translation
 from core.claims import claim, claim_is_free, mark_done, stable_message_id
 
 from ..models import Comment, Notification, ThreadMute
+from ..people import display_name, reader_language
 from ..tasks import notification_send as notification_send_task
 
 logger = logging.getLogger(__name__)
@@ -118,21 +119,6 @@ def notification_send(*, notification_id: int, claim_token: str = "") -> str:
     build_notification_email(notification).send()
     mark_done(Notification, notification_id, sent_at=timezone.now())
     return "sent"
-
-
-def reader_language(user) -> str:
-    for profile_name in ("advisor_profile", "member_profile"):
-        profile = getattr(user, profile_name, None)
-        if profile is not None and profile.language:
-            return profile.language
-    return settings.LANGUAGE_CODE
-
-
-def display_name(user) -> str:
-    profile = getattr(user, "member_profile", None)
-    if profile is not None:
-        return profile.display_name
-    return user.get_full_name() or user.get_username()
 
 
 def build_notification_email(notification: Notification) -> EmailMultiAlternatives:
