@@ -51,6 +51,14 @@ THEMES = {
     "difficult-clients": "Difficult clients",
     "scope-and-role": "Scope and role",
 }
+# The words that tie an intake to a theme (the intake's lessons panel matches them).
+THEME_KEYWORDS = {
+    "expectations": "expect, surprise, verwacht, verrass",
+    "intake": "request, need behind, vraag, behoefte",
+    "stakeholders": "director, owner, board, takes over, directeur, eigenaar, bestuur, overname",
+    "difficult-clients": "complaint, price, prices, too expensive, klacht, prijs, te duur",
+    "scope-and-role": "scope, boundaries, web shop, software, afbakening, grenzen, rol",
+}
 
 
 @dataclass(frozen=True)
@@ -374,7 +382,9 @@ class CaseSeeder:
     def themes(self) -> None:
         self.themes_by_slug = {}
         for slug, name in THEMES.items():
-            self.themes_by_slug[slug], _ = Theme.objects.update_or_create(slug=slug, defaults={"name": name})
+            self.themes_by_slug[slug], _ = Theme.objects.update_or_create(
+                slug=slug, defaults={"name": name, "keywords": THEME_KEYWORDS.get(slug, "")}
+            )
 
     def members(self) -> None:
         group = Group.objects.get(name=roles.COMMUNITY_MEMBER)

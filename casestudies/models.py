@@ -23,6 +23,14 @@ COMMENT_MAX_LENGTH = 5000
 class Theme(BaseModel):
     name = models.CharField(_("name"), max_length=80, unique=True)
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    keywords = models.TextField(
+        _("keywords"),
+        blank=True,
+        help_text=_(
+            "Words, separated by commas, in English and Dutch, that tie an intake to this theme "
+            "(a word also matches its longer forms: 'expect' matches 'expected')."
+        ),
+    )
 
     class Meta:
         ordering = ["name"]

@@ -12,6 +12,7 @@ from .models import (
     MEETING_MAX_MINUTES,
     Client,
     ClientContact,
+    ClientProfile,
     Complaint,
     DraftPlan,
     Engagement,
@@ -76,9 +77,17 @@ class EngagementForm(CrispyMixin, forms.ModelForm):
 
     STAFFING_FIELDS = ("lead", "members", "stage")
 
-    def __init__(self, *args, clients, advisors, may_change_staffing=True, **kwargs):
+    def __init__(self, *args, clients, advisors, may_change_staffing=True, comparison_for=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["client"].queryset = clients
+        # A new engagement for a client outside the firm's client profile asks for a confirmation.
+        self.chosen_client, self.comparison = None, None
+        if not self.instance.pk and comparison_for is not None:
+            chosen = self.data.get("client") if self.is_bound else self.initial.get("client")
+            if chosen and str(chosen).isdigit():
+                self.chosen_client = clients.filter(pk=chosen).first()
+            if self.chosen_client is not None:
+                self.comparison = comparison_for(self.chosen_client)
         if not may_change_staffing:  # shown as they are; the service refuses a change anyway
             for name in self.STAFFING_FIELDS:
                 self.fields[name].disabled = True
@@ -88,10 +97,16 @@ class EngagementForm(CrispyMixin, forms.ModelForm):
             advisors = get_user_model().objects.filter(Q(pk__in=advisors.values("pk")) | Q(pk__in=current))
         self.fields["lead"].queryset = advisors
         self.fields["members"].queryset = advisors
+        if self.comparison is not None and self.comparison.outside:
+            self.fields["confirm_outside_profile"] = forms.BooleanField(
+                required=False,
+                label=_("I have read why this client is outside the profile and want to start the engagement"),
+            )
         self.helper.layout = Layout(
             Fieldset(
                 _("Engagement"),
                 "client",
+                *(["confirm_outside_profile"] if self.comparison is not None and self.comparison.outside else []),
                 "title",
                 Div(Div("lead", css_class="col-md-6"), Div("stage", css_class="col-md-6"), css_class="row"),
                 "members",
@@ -125,8 +140,66 @@ class EngagementForm(CrispyMixin, forms.ModelForm):
 class ClientForm(CrispyMixin, forms.ModelForm):
     class Meta:
         model = Client
-        fields = ["name", "sector", "size", "fit", "notes"]
-        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+        fields = ["name", "sector", "size", "fit", "fit_reason", "notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3}), "fit_reason": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, sectors=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        if sectors:  # the profile's sectors as suggestions, so a sector is spelled as the profile does
+            self.fields["sector"].widget.attrs["list"] = "profile-sectors"
+        self.sectors = sectors
+
+
+class ClientProfileForm(CrispyMixin, forms.ModelForm):
+    sizes = forms.MultipleChoiceField(
+        label=_("Sizes that fit"), choices=Client.Size.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    warning_complaint_categories = forms.MultipleChoiceField(
+        label=_("Complaints that are a warning sign"),
+        choices=Complaint.Category.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("For example price: repeated complaints about price are a sign the client may not fit."),
+    )
+
+    class Meta:
+        model = ClientProfile
+        fields = [
+            "fitting_sectors",
+            "excluded_sectors",
+            "sizes",
+            "we_do",
+            "we_do_not",
+            "warning_complaint_categories",
+            "warning_complaint_count",
+            "warning_window_days",
+        ]
+        widgets = {
+            "fitting_sectors": forms.Textarea(attrs={"rows": 5}),
+            "excluded_sectors": forms.Textarea(attrs={"rows": 3}),
+            "we_do": forms.Textarea(attrs={"rows": 3}),
+            "we_do_not": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper.layout = Layout(
+            Fieldset(_("Who fits"), "fitting_sectors", "excluded_sectors", "sizes"),
+            Fieldset(_("What the firm does"), "we_do", "we_do_not"),
+            Fieldset(
+                _("Warning signs"),
+                "warning_complaint_categories",
+                Div(
+                    Div("warning_complaint_count", css_class="col-md-6"),
+                    Div("warning_window_days", css_class="col-md-6"),
+                    css_class="row",
+                ),
+            ),
+        )
+
+
+class LessonTakeForm(forms.Form):
+    source = forms.RegexField(regex=r"^[a-z]+:\d+$", max_length=40)
 
 
 class ContactForm(CrispyMixin, forms.ModelForm):

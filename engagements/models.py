@@ -46,6 +46,9 @@ class Client(BaseModel):
     sector = models.CharField(_("sector"), max_length=120, blank=True)
     size = models.CharField(_("size"), max_length=10, choices=Size.choices, blank=True)
     fit = models.CharField(_("fit"), max_length=10, choices=Fit.choices, default=Fit.GOOD)
+    fit_reason = models.TextField(
+        _("reason for the fit"), blank=True, help_text=_("Why the client fits the firm, or does not.")
+    )
     notes = models.TextField(_("notes"), blank=True)
     created_by = models.ForeignKey(
         USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
@@ -696,3 +699,72 @@ class Reminder(BaseModel):
     @property
     def subject_key(self) -> str:
         return f"meeting:{self.meeting_id}" if self.meeting_id else f"checkpoint:{self.checkpoint_id}"
+
+
+class LessonTaken(BaseModel):
+    """An advisor took a lesson the firm learned elsewhere into this engagement's intake.
+
+    `source` names where the lesson came from ("log:12", "flag:4", "case:3"); `text` keeps
+    the lesson as the advisor read it (redacted where the source was not theirs to open), so
+    the timeline still shows it when the source changes or is gone."""
+
+    engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="lessons_taken")
+    source = models.CharField(_("source"), max_length=40)
+    origin = models.CharField(_("where it was learned"), max_length=200, blank=True)
+    text = models.TextField(_("lesson"))
+    taken_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("lesson taken along")
+        verbose_name_plural = _("lessons taken along")
+        constraints = [
+            models.UniqueConstraint(fields=["engagement", "source"], name="lessontaken_once_per_source"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source} → {self.engagement_id}"
+
+
+class ClientProfile(BaseModel):
+    """The firm's description of the clients that fit it: one row for the whole firm.
+
+    Sectors are matched without regard to case or surrounding spaces; the warning signs are
+    facts Rapport can count (complaints of chosen categories within a window), the firm's
+    own words go into `we_do` and `we_do_not`. engagements.client_profile compares a client."""
+
+    key = models.CharField(max_length=10, default="firm", unique=True, editable=False)
+    fitting_sectors = models.TextField(
+        _("sectors that fit"), blank=True, help_text=_("One sector per line, as you write it on a client.")
+    )
+    excluded_sectors = models.TextField(
+        _("sectors we do not work for"), blank=True, help_text=_("One sector per line.")
+    )
+    sizes = models.JSONField(_("sizes that fit"), default=list, blank=True)
+    we_do = models.TextField(_("what we do"), blank=True)
+    we_do_not = models.TextField(_("what we do not do"), blank=True)
+    warning_complaint_categories = models.JSONField(_("complaints that are a warning sign"), default=list, blank=True)
+    warning_complaint_count = models.PositiveSmallIntegerField(
+        _("number of such complaints"),
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(50)],
+        help_text=_("This many complaints of the chosen kinds within the period make a warning sign."),
+    )
+    warning_window_days = models.PositiveSmallIntegerField(
+        _("within (days)"), default=365, validators=[MinValueValidator(1), MaxValueValidator(3650)]
+    )
+    updated_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("client profile")
+        verbose_name_plural = _("client profile")
+        constraints = [
+            models.CheckConstraint(condition=Q(key="firm"), name="clientprofile_one_for_the_firm"),
+            models.CheckConstraint(
+                condition=Q(warning_complaint_count__gte=1, warning_window_days__gte=1),
+                name="clientprofile_warning_positive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(_("The firm's client profile"))

@@ -15,6 +15,12 @@ meetings, logs, checkpoints); only its lead, the manager of the lead's team and 
 Plans, meetings and checkpoints follow their engagement. Clients are visible to an advisor
 who may see one of the client's engagements, or who created the client (a new client has
 no engagement yet); a manager also sees the clients their team created.
+
+Lessons (engagements.lessons) travel further than engagements: every advisor reads the lesson
+texts and sectors the firm learned, redacted of the client's names, from any engagement; the
+engagement's title, client and link only where `lesson_visibility` says they may open it.
+Community members and anonymous visitors read none. The firm's client profile is read by
+every advisor and changed by managers and staff (`can_edit_client_profile`).
 """
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -74,6 +80,23 @@ def can_change_engagement_staffing(user: User, engagement: Engagement) -> bool:
         return True
     team_id = _team_id(user) if roles.is_manager(user) else None
     return team_id is not None and _team_id(engagement.lead) == team_id
+
+
+def can_read_lessons(user: User) -> bool:
+    """The lessons panel and the lesson search: advisors (and staff), nobody else."""
+    return bool(user.is_authenticated and user.is_active and (user.is_superuser or roles.is_advisor(user)))
+
+
+def lesson_visibility(user: User) -> QuerySet[Engagement]:
+    """The engagements whose lessons a user reads with their source (title, client, link);
+    every other engagement's lesson comes as text and sector only, and none to a non-advisor."""
+    return engagements_visible_to(user)
+
+
+def can_edit_client_profile(user: User) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_superuser or roles.is_manager(user)
 
 
 def get_engagement_for_user(user: User, pk: int, *, write: bool = False) -> Engagement:

@@ -8,8 +8,11 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from . import client_profile
 from .models import (
+    Client,
     ClientContact,
+    ClientProfile,
     Complaint,
     Engagement,
     EngagementChange,
@@ -156,6 +159,16 @@ def engagement_timeline(*, engagement: Engagement) -> list[TimelineEvent]:
                     flag.decision_note,
                 )
             )
+    for taken in engagement.lessons_taken.select_related("taken_by"):
+        events.append(
+            TimelineEvent(
+                taken.created_at,
+                "lesson",
+                _("%(name)s took a lesson into the intake")
+                % {"name": taken.taken_by.get_full_name() or taken.taken_by},
+                f"{taken.text} ({taken.origin})" if taken.origin else taken.text,
+            )
+        )
     return sorted(events, key=lambda e: e.at, reverse=True)
 
 
@@ -322,3 +335,73 @@ def engagement_lesson(*, engagement_id: int, user=None) -> EngagementLesson | No
 def engagement_id_led_by(*, lead, title: str) -> int | None:
     """The engagement `lead` leads under this title (the community's demo finds its source so)."""
     return Engagement.objects.filter(lead=lead, title=title).values_list("pk", flat=True).first()
+
+
+# --- the firm's client profile ---------------------------------------------------------------------
+def firm_client_profile() -> ClientProfile:
+    """The firm's profile: the stored one, or an empty one (unsaved) before a manager wrote it."""
+    return ClientProfile.objects.filter(key="firm").select_related("updated_by").first() or ClientProfile()
+
+
+def profile_rules(profile: ClientProfile) -> client_profile.Profile:
+    return client_profile.Profile(
+        fitting_sectors=client_profile.sectors_from_lines(profile.fitting_sectors),
+        excluded_sectors=client_profile.sectors_from_lines(profile.excluded_sectors),
+        sizes=frozenset(profile.sizes),
+        warning_categories=frozenset(profile.warning_complaint_categories),
+        warning_count=profile.warning_complaint_count,
+        warning_window_days=profile.warning_window_days,
+    )
+
+
+@dataclass(frozen=True)
+class ProfileComparison:
+    """A comparison with its words, ready for a page."""
+
+    verdict: str
+    label: str
+    reasons: tuple[tuple[str, str], ...]  # (verdict, text), the worst first
+
+    @property
+    def outside(self) -> bool:
+        return self.verdict == client_profile.OUTSIDE
+
+
+def _worded(comparison: client_profile.Comparison | None) -> ProfileComparison | None:
+    if comparison is None:
+        return None
+    sizes, categories = dict(Client.Size.choices), dict(Complaint.Category.choices)
+    return ProfileComparison(
+        verdict=comparison.verdict,
+        label=client_profile.verdict_label(comparison.verdict),
+        reasons=tuple(
+            (reason.verdict, client_profile.reason_text(reason, size_labels=sizes, category_labels=categories))
+            for reason in comparison.reasons
+        ),
+    )
+
+
+def client_comparison(*, client: Client, profile: ClientProfile | None = None, today=None) -> ProfileComparison | None:
+    """How a client compares with the firm's profile (three queries: the profile, the
+    client's complaints, its latest "part ways" decision)."""
+    profile = profile or firm_client_profile()
+    today = today or timezone.localdate()
+    complaints = tuple(Complaint.objects.filter(client=client).values_list("received_on", "category"))
+    parted = (
+        Flag.objects.filter(engagement__client=client, decision=Flag.Decision.PART_WAYS)
+        .order_by("-closed_at")
+        .values_list("closed_at", "updated_at")
+        .first()
+    )
+    parted_on = timezone.localdate(parted[0] or parted[1]) if parted else None
+    facts = client_profile.ClientFacts(
+        sector=client.sector, size=client.size, fit=client.fit, complaints=complaints, parted_ways_on=parted_on
+    )
+    return _worded(client_profile.compare(profile_rules(profile), facts, today=today))
+
+
+def new_client_comparison(*, sector: str, size: str, fit: str, today=None) -> ProfileComparison | None:
+    """How a client not saved yet would compare (no complaints or decisions yet)."""
+    facts = client_profile.ClientFacts(sector=sector, size=size, fit=fit or Client.Fit.GOOD)
+    today = today or timezone.localdate()
+    return _worded(client_profile.compare(profile_rules(firm_client_profile()), facts, today=today))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import checkpoints, clients, engagements, meetings, plans, week
+from .views import checkpoints, clients, engagements, lessons, meetings, plans, week
 
 app_name = "engagements"
 
@@ -9,6 +9,11 @@ urlpatterns = [
     path("new/", engagements.engagement_create, name="create"),
     path("<int:pk>/", engagements.engagement_detail, name="detail"),
     path("<int:pk>/edit/", engagements.engagement_edit, name="edit"),
+    path("<int:pk>/lessons/take/", lessons.lesson_take, name="lesson_take"),
+    path("<int:pk>/lessons/untake/", lessons.lesson_untake, name="lesson_untake"),
+    path("lessons/", lessons.lesson_search, name="lesson_search"),
+    path("profile/", lessons.client_profile, name="client_profile"),
+    path("profile/edit/", lessons.client_profile_edit, name="client_profile_edit"),
     path("<int:engagement_pk>/plans/new/", plans.plan_upload, name="plan_upload"),
     path("<int:engagement_pk>/meetings/new/", meetings.meeting_create, name="meeting_create"),
     path("<int:engagement_pk>/checkpoints/new/", checkpoints.checkpoint_create, name="checkpoint_create"),

@@ -12,6 +12,7 @@ from .clients import (
 )
 from .engagements import engagement_create, engagement_refresh_health, engagement_update
 from .flags import flags_sync, flags_sync_for_client
+from .lessons import client_profile_save, lesson_take, lesson_untake
 from .meetings import meeting_cancel, meeting_log_save, meeting_reschedule, meeting_schedule
 from .plans import plan_answer_record, plan_share, plan_share_email_send, plan_share_revoke, plan_upload
 from .reminders import reminder_send, reminders_scan
@@ -21,6 +22,7 @@ __all__ = [
     "checkpoint_create",
     "checkpoint_waive",
     "client_create",
+    "client_profile_save",
     "client_update",
     "complaint_record",
     "contact_create",
@@ -31,6 +33,8 @@ __all__ = [
     "engagement_update",
     "flags_sync",
     "flags_sync_for_client",
+    "lesson_take",
+    "lesson_untake",
     "meeting_cancel",
     "meeting_log_save",
     "meeting_reschedule",

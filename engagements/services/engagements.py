@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -6,12 +7,27 @@ from core.exceptions import ApplicationError
 from .. import policy
 from ..models import Client, Engagement, EngagementChange, Flag
 from ..rules import health_for_open_flags
+from ..selectors import client_comparison
 from ._common import model_update
 
 
 @transaction.atomic
-def engagement_create(*, by, client: Client, title: str, lead=None, members=(), **fields) -> Engagement:
-    """A new engagement; the creator leads it unless someone else is named."""
+def engagement_create(
+    *, by, client: Client, title: str, lead=None, members=(), confirm_outside_profile=False, **fields
+) -> Engagement:
+    """A new engagement; the creator leads it unless someone else is named. For a client
+    outside the firm's client profile, only once the creator confirmed it."""
+    comparison = client_comparison(client=client)
+    if comparison is not None and comparison.outside and not confirm_outside_profile:
+        raise ValidationError(
+            {
+                "confirm_outside_profile": _(
+                    "%(client)s is outside the firm's client profile (the reasons are shown above). "
+                    "Tick the box to start the engagement anyway."
+                )
+                % {"client": client.name}
+            }
+        )
     engagement = Engagement(client=client, title=title, lead=lead or by, **fields)
     engagement.full_clean()
     engagement.save()

@@ -8,9 +8,9 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from core.form_views import form_page
+from core.form_views import form_page, render_form
 
-from .. import policy, services
+from .. import policy, selectors, services
 from ..forms import ClientForm, ComplaintForm, ContactForm, ContactLeftForm
 from .engagements import _require_advisor
 
@@ -39,12 +39,28 @@ def client_list(request):
     return render(request, "engagements/client_list.html", {"page": page, "q": q, "query": query})
 
 
+def _client_form_page(request, *, instance=None, **page):
+    """The client form, with the firm's client profile beside it. "Compare with the profile"
+    shows how the client as typed compares, and saves nothing."""
+    profile = selectors.firm_client_profile()
+    sectors = [line for line in profile.fitting_sectors.splitlines() if line.strip()]
+    page |= {"template": "engagements/client_form.html", "profile": profile}
+    if request.method == "POST" and "compare" in request.POST:
+        form = ClientForm(initial=request.POST.dict(), instance=instance, sectors=sectors)
+        comparison = selectors.new_client_comparison(
+            sector=request.POST.get("sector", ""), size=request.POST.get("size", ""), fit=request.POST.get("fit", "")
+        )
+        shown = {key: value for key, value in page.items() if key not in ("save", "success", "done_url")}
+        return render_form(request, form=form, comparison=comparison, compared=True, **shown)
+    form = ClientForm(request.POST or None, instance=instance, sectors=sectors)
+    return form_page(request, form, **page)
+
+
 @login_required
 def client_create(request):
     _require_advisor(request.user)
-    return form_page(
+    return _client_form_page(
         request,
-        ClientForm(request.POST or None),
         save=partial(services.client_create, by=request.user),
         success=_("Client created. Add its contacts next."),
         done_url=lambda client: _client_url(client.pk),
@@ -56,9 +72,9 @@ def client_create(request):
 @login_required
 def client_edit(request, pk: int):
     client = policy.get_client_for_user(request.user, pk)
-    return form_page(
+    return _client_form_page(
         request,
-        ClientForm(request.POST or None, instance=client),
+        instance=client,
         save=partial(services.client_update, client=client),
         success=_("Client saved."),
         done_url=_client_url(client.pk),
@@ -80,6 +96,7 @@ def client_detail(request, pk: int):
         "complaints": client.complaints.filter(Q(engagement__isnull=True) | Q(engagement__in=visible)).select_related(
             "engagement", "recorded_by"
         ),
+        "comparison": selectors.client_comparison(client=client),
     }
     return render(request, "engagements/client_detail.html", context)
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from advisors import roles
 from core.form_views import form_page
 
-from .. import policy, selectors, services
+from .. import lessons, policy, selectors, services
 from ..filters import EngagementFilter
 from ..forms import EngagementForm
 from ..models import Flag, PlanAnswer
@@ -40,6 +40,20 @@ def engagement_list(request):
     )
 
 
+def intake_panel(user, *, engagement=None, client=None) -> dict:
+    """The lessons panel of an intake (engagement page, new-engagement form): the lessons,
+    which of them were taken along, and how the client compares with the firm's profile."""
+    if not policy.can_read_lessons(user):
+        return {}
+    client = client or engagement.client
+    context = lessons.context_for_engagement(engagement) if engagement else lessons.context_for_client(client)
+    return {
+        "lessons": lessons.intake_lessons(user=user, context=context),
+        "taken": lessons.taken_sources(engagement=engagement) if engagement else set(),
+        "panel_client": client,
+    }
+
+
 @login_required
 def engagement_create(request):
     _require_advisor(request.user)
@@ -48,7 +62,9 @@ def engagement_create(request):
         clients=policy.clients_visible_to(request.user),
         advisors=policy.advisors_assignable_by(request.user),
         initial={"lead": request.user.pk, "client": request.GET.get("client")},
+        comparison_for=lambda client: selectors.client_comparison(client=client),
     )
+    panel = intake_panel(request.user, client=form.chosen_client) if form.chosen_client else {}
     return form_page(
         request,
         form,
@@ -57,6 +73,9 @@ def engagement_create(request):
         done_url=lambda engagement: engagement.get_absolute_url(),
         title=_("New engagement"),
         back_url=reverse("engagements:list"),
+        template="engagements/engagement_form.html",
+        comparison=form.comparison,
+        **panel,
     )
 
 
@@ -102,4 +121,6 @@ def engagement_detail(request, pk: int):
         "timeline": selectors.engagement_timeline(engagement=engagement),
         "now": timezone.now(),
     }
+    if engagement.stage == engagement.Stage.INTAKE:
+        context |= intake_panel(request.user, engagement=engagement)
     return render(request, "engagements/engagement_detail.html", context)

@@ -1,0 +1,79 @@
+"""The community's part in the intake's lessons panel and the lesson search: published case
+studies whose themes match an intake, and their closing summaries (registered with
+engagements.lessons by CasestudiesConfig.ready)."""
+
+import re
+
+from django.utils.translation import gettext as _
+
+from core.search import text_search
+from engagements.lessons import CASE_STUDY, IntakeContext, Lesson
+
+from .models import CaseStudy, Theme
+
+
+def keywords_of(theme: Theme) -> list[str]:
+    words = [theme.name, *theme.keywords.split(",")]
+    return [" ".join(word.split()).casefold() for word in words if word.strip()]
+
+
+def hits(keywords: list[str], text: str) -> int:
+    """How many of the keywords occur in `text` as the start of a word."""
+    text = text.casefold()
+    return sum(1 for word in keywords if re.search(r"(?<!\w)" + re.escape(word), text))
+
+
+def _lesson(case: CaseStudy, *, closeness: float, why: str = "") -> Lesson:
+    return Lesson(
+        source=f"case:{case.pk}",
+        kind="case",
+        text=case.closing_summary or case.question,
+        at=case.closed_at or case.published_at,
+        closeness=closeness,
+        why=why,
+        origin=case.title,
+        url=case.get_absolute_url(),
+        label=", ".join(theme.name for theme in case.themes.all()),
+    )
+
+
+class CaseLessons:
+    def for_intake(self, context: IntakeContext, *, limit: int) -> list[Lesson]:
+        """Public cases on a theme whose keywords the intake's words name (three queries)."""
+        text = f"{context.text} {context.sector}"
+        matched = {}
+        for theme in Theme.objects.all():
+            count = hits(keywords_of(theme), text)
+            if count:
+                matched[theme.pk] = count
+        if not matched:
+            return []
+        cases = (
+            CaseStudy.objects.filter(status__in=CaseStudy.PUBLIC, themes__in=matched)
+            .distinct()
+            .prefetch_related("themes")
+            .order_by("-published_at")[:limit]
+        )
+        found = []
+        for case in cases:
+            on = [theme for theme in case.themes.all() if theme.pk in matched]
+            found.append(
+                _lesson(
+                    case,
+                    closeness=CASE_STUDY + min(sum(matched[theme.pk] for theme in on), 9),
+                    why=_("Case study on %(themes)s") % {"themes": ", ".join(theme.name for theme in on)},
+                )
+            )
+        return found
+
+    def search(self, query: str, *, limit: int) -> list[Lesson]:
+        """Closing summaries of public cases that match (ranked as the other lessons are)."""
+        cases = text_search(
+            CaseStudy.objects.filter(status__in=CaseStudy.PUBLIC).exclude(closing_summary=""),
+            ("closing_summary",),
+            query,
+        ).prefetch_related("themes")
+        return [
+            _lesson(case, closeness=case.search_rank, why=_("Case study summary"))
+            for case in cases.order_by("-search_rank", "-closed_at")[:limit]
+        ]

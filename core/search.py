@@ -1,0 +1,50 @@
+"""Search a text column the way each database does it best, for every app.
+
+On PostgreSQL: full-text search in both of Rapport's languages (the `english` and `dutch`
+configurations, so "planning" finds "plannen" and "plans"), ranked, with web-search syntax
+("quoted phrases", -not, or). Elsewhere (SQLite under `make run`): every word must occur,
+without regard to case, newest first.
+"""
+
+from django.db import connection
+from django.db.models import F, FloatField, Q, QuerySet, Value
+
+LANGUAGES = ("english", "dutch")
+
+
+def words(query: str) -> list[str]:
+    return [word for word in query.replace('"', " ").split() if word.lstrip("-")]
+
+
+def text_search(queryset: QuerySet, fields: tuple[str, ...], query: str) -> QuerySet:
+    """`queryset` narrowed to rows whose `fields` match `query`, annotated `search_rank`
+    (higher is closer; on SQLite all matches rank the same)."""
+    query = query.strip()
+    if not query:
+        return queryset.none()
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+
+        vector = None
+        search = None
+        for config in LANGUAGES:
+            part = SearchVector(*fields, config=config)
+            vector = part if vector is None else vector + part
+            asked = SearchQuery(query, config=config, search_type="websearch")
+            search = asked if search is None else search | asked
+        return queryset.annotate(search_vector=vector, search_rank=SearchRank(F("search_vector"), search)).filter(
+            search_vector=search
+        )
+    condition = Q()
+    for word in words(query):
+        if word.startswith("-"):
+            excluded = Q()
+            for field in fields:
+                excluded |= Q(**{f"{field}__icontains": word[1:]})
+            condition &= ~excluded
+            continue
+        matched = Q()
+        for field in fields:
+            matched |= Q(**{f"{field}__icontains": word})
+        condition &= matched
+    return queryset.filter(condition).annotate(search_rank=Value(1.0, output_field=FloatField()))
