@@ -23,7 +23,7 @@ def hits(keywords: list[str], text: str) -> int:
     return sum(1 for word in keywords if re.search(r"(?<!\w)" + re.escape(word), text))
 
 
-def _lesson(case: CaseStudy, *, closeness: float, why: str = "") -> Lesson:
+def _lesson(case: CaseStudy, *, closeness: float, why: str = "", themes=None) -> Lesson:
     return Lesson(
         source=f"case:{case.pk}",
         kind="case",
@@ -33,13 +33,13 @@ def _lesson(case: CaseStudy, *, closeness: float, why: str = "") -> Lesson:
         why=why,
         origin=case.title,
         url=case.get_absolute_url(),
-        label=", ".join(theme.name for theme in case.themes.all()),
+        label=", ".join(theme.name for theme in (case.themes.all() if themes is None else themes)),
     )
 
 
 class CaseLessons:
     def for_intake(self, context: IntakeContext, *, limit: int) -> list[Lesson]:
-        """Public cases on a theme whose keywords the intake's words name (three queries)."""
+        """Public cases on a theme whose keywords the intake's words name (two queries)."""
         text = f"{context.text} {context.sector}"
         matched = {}
         for theme in Theme.objects.all():
@@ -48,20 +48,25 @@ class CaseLessons:
                 matched[theme.pk] = count
         if not matched:
             return []
-        cases = (
-            CaseStudy.objects.filter(status__in=CaseStudy.PUBLIC, themes__in=matched)
-            .distinct()
-            .prefetch_related("themes")
-            .order_by("-published_at")[:limit]
+        # One query: the (case, theme) pairs of public cases on a matched theme, newest case first.
+        pairs = (
+            CaseStudy.themes.through.objects.filter(theme_id__in=matched, casestudy__status__in=CaseStudy.PUBLIC)
+            .select_related("casestudy", "theme")
+            .order_by("-casestudy__published_at", "casestudy_id")
         )
+        by_case: dict[int, tuple[CaseStudy, list[Theme]]] = {}
+        for pair in pairs:
+            if pair.casestudy_id not in by_case and len(by_case) == limit:
+                continue
+            by_case.setdefault(pair.casestudy_id, (pair.casestudy, []))[1].append(pair.theme)
         found = []
-        for case in cases:
-            on = [theme for theme in case.themes.all() if theme.pk in matched]
+        for case, on in by_case.values():
             found.append(
                 _lesson(
                     case,
                     closeness=CASE_STUDY + min(sum(matched[theme.pk] for theme in on), 9),
                     why=_("Case study on %(themes)s") % {"themes": ", ".join(theme.name for theme in on)},
+                    themes=on,
                 )
             )
         return found

@@ -21,7 +21,19 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Value,
+    When,
+    prefetch_related_objects,
+)
+from django.db.models.functions import Lower, Trim
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -144,24 +156,30 @@ def _similar_sizes(size: str) -> list[str]:
 
 
 def _closeness(context: IntakeContext, prefix: str, *, own_since=None, user=None) -> Case:
-    """Case/When giving a row its closeness, from the path to its engagement (`prefix`)."""
+    """Case/When giving a row its closeness, from the path to its engagement (`prefix`); the
+    row must be annotated `lesson_sector` (see `_with_sector`)."""
     whens = []
     if context.client_id is not None:
         whens.append(When(**{f"{prefix}client_id": context.client_id}, then=Value(SAME_CLIENT)))
-    sector = " ".join(context.sector.split())
+    sector = " ".join(context.sector.split()).lower()
     if sector:
         similar = _similar_sizes(context.size)
         if similar:
             whens.append(
                 When(
-                    **{f"{prefix}client__sector__iexact": sector, f"{prefix}client__size__in": similar},
+                    **{"lesson_sector": sector, f"{prefix}client__size__in": similar},
                     then=Value(SAME_SECTOR_AND_SIZE),
                 )
             )
-        whens.append(When(**{f"{prefix}client__sector__iexact": sector}, then=Value(SAME_SECTOR)))
+        whens.append(When(lesson_sector=sector, then=Value(SAME_SECTOR)))
     if user is not None and own_since is not None:
         whens.append(When(logged_by=user, created_at__gte=own_since, then=Value(OWN_LESSON)))
     return Case(*whens, default=Value(0), output_field=IntegerField())
+
+
+def _with_sector(queryset, prefix: str):
+    """The sector of the row's client, trimmed and in lower case, to compare as people do."""
+    return queryset.annotate(lesson_sector=Lower(Trim(f"{prefix}client__sector")))
 
 
 def _lesson_rows(queryset, *, user, path: str):
@@ -237,7 +255,7 @@ def intake_lessons(*, user, context: IntakeContext, limit: int = PANEL_SIZE, now
         logs = logs.exclude(meeting__engagement_id=context.engagement_id)
         flags = flags.exclude(engagement_id=context.engagement_id)
     logs = (
-        _lesson_rows(logs, user=user, path="meeting__engagement")
+        _with_sector(_lesson_rows(logs, user=user, path="meeting__engagement"), "meeting__engagement__")
         .annotate(closeness=_closeness(context, "meeting__engagement__", own_since=own_since, user=user))
         .filter(closeness__gt=0)
         .order_by("-closeness", "-created_at")[: limit * 2]
@@ -264,8 +282,15 @@ def intake_lessons(*, user, context: IntakeContext, limit: int = PANEL_SIZE, now
     return found[:limit]
 
 
+def prefetch_taken(engagement: Engagement) -> None:
+    """Load the lessons taken along once, for the panel and the timeline (with who took them)."""
+    prefetch_related_objects(
+        [engagement], Prefetch("lessons_taken", queryset=LessonTaken.objects.select_related("taken_by"))
+    )
+
+
 def taken_sources(*, engagement: Engagement) -> set[str]:
-    return set(LessonTaken.objects.filter(engagement=engagement).values_list("source", flat=True))
+    return {taken.source for taken in engagement.lessons_taken.all()}
 
 
 # --- search ------------------------------------------------------------------------------------

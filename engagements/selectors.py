@@ -159,7 +159,7 @@ def engagement_timeline(*, engagement: Engagement) -> list[TimelineEvent]:
                     flag.decision_note,
                 )
             )
-    for taken in engagement.lessons_taken.select_related("taken_by"):
+    for taken in engagement.lessons_taken.all():  # the page prefetches them with taken_by
         events.append(
             TimelineEvent(
                 taken.created_at,

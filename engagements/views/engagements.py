@@ -106,6 +106,7 @@ def engagement_detail(request, pk: int):
     """engagements/engagement_detail.html: intake, plans (with shares and answers), meetings,
     checkpoints, open flags, and the timeline."""
     engagement = policy.get_engagement_for_user(request.user, pk)
+    lessons.prefetch_taken(engagement)
     plans = list(engagement.plans.prefetch_related("shares__contact"))
     context = {
         "engagement": engagement,
