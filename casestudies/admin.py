@@ -8,7 +8,7 @@ from . import models
 
 @admin.register(models.Theme)
 class ThemeAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug"]
+    list_display = ["name", "slug", "keywords"]
     prepopulated_fields = {"slug": ["name"]}
 
 

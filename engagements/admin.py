@@ -16,7 +16,7 @@ class ContactInline(admin.TabularInline):
 class ClientAdmin(admin.ModelAdmin):
     list_display = ["name", "sector", "size", "fit"]
     list_filter = ["fit", "size", "sector"]
-    search_fields = ["name", "sector", "notes"]
+    search_fields = ["name", "sector", "notes", "fit_reason"]
     inlines = [ContactInline]
 
 
@@ -180,3 +180,29 @@ class EngagementChangeAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(models.ClientProfile)
+class ClientProfileAdmin(admin.ModelAdmin):
+    """The firm's one profile; saved through the service that tidies and checks it."""
+
+    list_display = ["__str__", "updated_by", "updated_at"]
+    readonly_fields = ["updated_by"]
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and not models.ClientProfile.objects.exists()
+
+    def save_model(self, request, obj, form, change):
+        fields = {
+            name: form.cleaned_data[name] for name in services.lessons.PROFILE_FIELDS if name in form.cleaned_data
+        }
+        saved = services.client_profile_save(by=request.user, **fields)
+        obj.pk, obj.updated_by = saved.pk, saved.updated_by
+
+
+@admin.register(models.LessonTaken)
+class LessonTakenAdmin(admin.ModelAdmin):
+    list_display = ["engagement", "source", "taken_by", "created_at"]
+    search_fields = ["text", "origin", "engagement__title"]
+    list_select_related = ["engagement", "taken_by"]
+    autocomplete_fields = ["engagement", "taken_by"]

@@ -282,7 +282,9 @@ def test_an_advisor_who_cannot_see_the_engagement_gets_404_and_takes_nothing(cli
 def test_the_manager_reads_how_many_intakes_took_a_lesson_along(client, scene, consultant_a, manager):
     lessons_taken_by = consultant_a
     client.force_login(lessons_taken_by)
-    client.post(reverse("engagements:lesson_take", args=[scene["new"].pk]), {"source": f"log:{scene['same_client'].pk}"})
+    client.post(
+        reverse("engagements:lesson_take", args=[scene["new"].pk]), {"source": f"log:{scene['same_client'].pk}"}
+    )
     client.force_login(manager)
 
     content = text_of(client.get(reverse("engagements:lesson_search")))
