@@ -15,7 +15,7 @@ def lesson_take(*, engagement: Engagement, source: str, by) -> LessonTaken:
     keeps the first."""
     if engagement.stage != Engagement.Stage.INTAKE:
         raise ValidationError(
-            _("Lessons are taken along at intake; this engagement is in %(stage)s now.")
+            _("Lessons are taken along at intake; this engagement's stage is %(stage)s now.")
             % {"stage": engagement.get_stage_display().lower()}
         )
     offered = lessons.intake_lessons(

@@ -266,7 +266,7 @@ def test_lessons_are_taken_along_only_at_intake(client, scene, consultant_a):
         {"source": f"log:{scene['same_client'].pk}"},
         follow=True,
     )
-    assert "Lessons are taken along at intake; this engagement is in active now." in text_of(response)
+    assert "Lessons are taken along at intake; this engagement's stage is active now." in text_of(response)
     assert not LessonTaken.objects.exists()
 
 
