@@ -89,6 +89,10 @@ def engagement_edit(request, pk: int):
         advisors=policy.advisors_assignable_by(request.user),
         may_change_staffing=policy.can_change_engagement_staffing(request.user, engagement),
     )
+    panel = {}
+    if engagement.stage == engagement.Stage.INTAKE:  # writing the intake: what the firm learned, beside it
+        lessons.prefetch_taken(engagement)
+        panel = intake_panel(request.user, engagement=engagement)
     return form_page(
         request,
         form,
@@ -98,6 +102,8 @@ def engagement_edit(request, pk: int):
         title=_("Edit engagement"),
         engagement=engagement,
         back_url=engagement.get_absolute_url(),
+        template="engagements/engagement_form.html",
+        **panel,
     )
 
 

@@ -426,3 +426,11 @@ def test_postgres_search_understands_english_and_dutch_word_forms(scene, consult
 
     assert "We planned the weeks together." in english
     assert "De klanten wilden eerst de prijzen zien." in dutch
+
+
+def test_the_intake_form_of_an_engagement_in_intake_shows_the_panel(client, scene, consultant_a):
+    client.force_login(consultant_a)
+    response = client.get(reverse("engagements:edit", args=[scene["new"].pk]))
+    panel = panel_of(response)
+    assert "Referred to a web developer; we do not build shops." in panel
+    assert "Take into this intake" in panel
