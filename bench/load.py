@@ -199,6 +199,8 @@ PAGES = [
     "My week",
     "Engagement list (filter, search)",
     "Engagement page",
+    "Engagement page: intake (lessons)",
+    "Lessons: search",
     "Log a meeting: form",
     "Log a meeting: save",
     "Share a plan: form",

@@ -46,6 +46,7 @@ from casestudies.models import CaseStudy, Comment, CommentEvent, CommentReport, 
 from engagements.models import (  # noqa: E402
     Client,
     ClientContact,
+    ClientProfile,
     DraftPlan,
     Engagement,
     ExpectationCheckpoint,
@@ -75,6 +76,15 @@ TOPICS = [
     "Customer service quality",
     "Management team coaching",
     "Cost reduction",
+]
+SIZES = ["micro", "small", "medium", "large"]
+LESSONS = [  # one held meeting in four has a lesson (the intake panel and the lesson search read them)
+    "Ask for a real week of data before the intake, not after.",
+    "Share the plan three days ahead and ask whether it matches what they expected.",
+    "The owner decides per product: show the effect on prices, not on the margin.",
+    "Write down who decides, not only who is consulted.",
+    "Agree the boundaries in writing before the first session.",
+    "The new director was never part of the plan: start over with the relationship.",
 ]
 SECTORS = ["Logistics", "Childcare", "Food retail", "Installation", "Agriculture", "Printing", "Healthcare"]
 STAGES = ["intake"] * 1 + ["planning"] * 1 + ["proposal"] * 2 + ["active"] * 4 + ["closing"] * 1 + ["closed"] * 3
@@ -161,6 +171,7 @@ def _clients(consultants):
             Client(
                 name=f"Client {i:04d} {SECTORS[i % len(SECTORS)]}",
                 sector=SECTORS[i % len(SECTORS)],
+                size=SIZES[i % len(SIZES)],
                 created_by=consultants[i % TEAMS][i // TEAMS % CONSULTANTS_PER_TEAM],
             )
             for i in range(CLIENTS)
@@ -288,6 +299,7 @@ def _meetings(now, engagements, decision_makers, consultants):
                 satisfaction=3 + m.pk % 3,
                 checked_in_with_client=True,
                 expectations_confirmed=True,
+                lesson_learned=LESSONS[m.pk // 4 % len(LESSONS)] if m.pk % 4 == 0 else "",
                 logged_by_id=leads[m.engagement_id],
             )
             for m in meetings
@@ -327,6 +339,41 @@ def _checkpoints_and_flags(now, engagements):
         ],
         batch_size=BATCH,
     )
+    # Decided flags of the ended engagements: the decisions the intake panel and search show.
+    decisions = ["no_action", "coach", "renegotiate", "part_ways"]
+    Flag.objects.bulk_create(
+        [
+            Flag(
+                engagement=e,
+                kind="manual",
+                source="person",
+                severity="medium",
+                details="Decided in the load test's data.",
+                raised_by_id=e.lead_id,
+                status="resolved",
+                decision=decisions[i % len(decisions)],
+                decision_note="Referred the client on; the request was outside what we do."
+                if i % len(decisions) == 3
+                else "Talked it through with the advisor; agree the scope in writing next time.",
+                decided_by_id=e.lead_id,
+                closed_at=now - timedelta(days=10 + i % 300),
+            )
+            for i, e in enumerate(engagements)
+            if e.stage in ("closed", "lost")
+        ],
+        batch_size=BATCH,
+    )
+    ClientProfile.objects.update_or_create(
+        key="firm",
+        defaults={
+            "fitting_sectors": "\n".join(SECTORS[:5]),
+            "excluded_sectors": "Gambling",
+            "sizes": SIZES[:3],
+            "we_do": "Organisation advice.",
+            "we_do_not": "Build software.",
+            "warning_complaint_categories": ["price"],
+        },
+    )
 
 
 def member_name(n: int) -> str:
@@ -356,7 +403,9 @@ def _community(rng, now, managers, consultants):
     password = User.objects.filter(username=manager_name(0)).values_list("password", flat=True).get()  # hashed once
     members = _members(now, password)
     talkers = [m for n, m in enumerate(members) if n % 10 != 9]  # one in ten has not commented yet
-    themes = Theme.objects.bulk_create([Theme(name=name, slug=name.lower().replace(" ", "-")) for name in THEMES])
+    themes = Theme.objects.bulk_create(
+        [Theme(name=name, slug=name.lower().replace(" ", "-"), keywords=name.lower().split()[0]) for name in THEMES]
+    )
     authors = [u for team in consultants for u in team]
     bodies = {}  # one rendering per distinct text
     cases = []

@@ -49,6 +49,7 @@ SHARE_LINK = re.compile(r"/engagements/plans/(\d+)/share/")
 CONTACT_BOX = re.compile(r'<input[^>]*name="contacts"[^>]*>')
 VALUE = re.compile(r'value="(\d+)"')
 SEARCH_WORDS = ["planning", "pricing", "succession", "Client 01", "coaching", "warehouse"]
+LESSON_WORDS = ["plan", "boundaries", "director", "prices", "decides", "scope in writing"]
 # The community (bench/load_data.py): cases load-case-000 (500 comments) to load-case-199.
 CASE_LINK = re.compile(r'href="/cases/(load-case-\d+)/"')
 PARENT = re.compile(r'name="parent" value="(\d+)"')
@@ -167,6 +168,17 @@ class Advisor(HttpUser):
         response = self.request("GET", f"/engagements/{pk}/", "Engagement page", 200)
         self.plans = [int(pk) for pk in SHARE_LINK.findall(response.text)]
 
+    def intake_page(self):
+        """An engagement in intake: its page carries the lessons panel."""
+        response = self.request("GET", "/engagements/?stage=intake", "Engagement list (filter, search)", 200)
+        found = [int(pk) for pk in ENGAGEMENT_LINK.findall(response.text)]
+        if found:
+            self.request("GET", f"/engagements/{random.choice(found)}/", "Engagement page: intake (lessons)", 200)
+
+    def lesson_search(self):
+        word = random.choice(LESSON_WORDS)
+        self.request("GET", f"/engagements/lessons/?q={word.replace(' ', '+')}", "Lessons: search", 200)
+
     def log_meeting(self):
         """From My week, as the page does it: the form comes and goes by htmx."""
         if not self.meetings_to_log:
@@ -256,13 +268,21 @@ class Advisor(HttpUser):
 
 class Consultant(Advisor):
     weight = 9
-    weights = {"my_week": 3, "engagement_list": 3, "engagement_page": 3, "log_meeting": 1, "share_plan": 1}
+    weights = {
+        "my_week": 3,
+        "engagement_list": 3,
+        "engagement_page": 3,
+        "intake_page": 1,
+        "lesson_search": 1,
+        "log_meeting": 1,
+        "share_plan": 1,
+    }
     usernames = (f"load-c{n % (TEAMS * CONSULTANTS_PER_TEAM) + 1:02d}" for n in count())
 
 
 class Manager(Advisor):
     weight = 1
-    weights = {"my_week": 1, "engagement_list": 4, "engagement_page": 4, "moderation_queue": 1}
+    weights = {"my_week": 1, "engagement_list": 4, "engagement_page": 4, "lesson_search": 1, "moderation_queue": 1}
     usernames = (f"load-m{n % TEAMS + 1}" for n in count())
 
 

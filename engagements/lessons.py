@@ -244,9 +244,9 @@ def _flag_lesson(flag: Flag, contacts: dict[int, list[str]], *, closeness: int =
 
 
 def intake_lessons(*, user, context: IntakeContext, limit: int = PANEL_SIZE, now=None) -> list[Lesson]:
-    """The lessons that bear on this intake, nearest first: a fixed number of queries (one for
-    the meeting logs, one for the decisions, one for the names to redact, and each registered
-    source's own), whatever the number of past engagements."""
+    """The lessons that bear on this intake, nearest first: a fixed number of queries (up to
+    three for the meeting logs, one for the decisions, one for the names to redact, and each
+    registered source's own), whatever the number of past engagements."""
     now = now or timezone.now()
     own_since = now - timedelta(days=OWN_LESSONS_DAYS)
     logs = MeetingLog.objects.exclude(lesson_learned="").select_related("meeting__engagement__client")
@@ -254,12 +254,25 @@ def intake_lessons(*, user, context: IntakeContext, limit: int = PANEL_SIZE, now
     if context.engagement_id is not None:
         logs = logs.exclude(meeting__engagement_id=context.engagement_id)
         flags = flags.exclude(engagement_id=context.engagement_id)
-    logs = (
-        _with_sector(_lesson_rows(logs, user=user, path="meeting__engagement"), "meeting__engagement__")
-        .annotate(closeness=_closeness(context, "meeting__engagement__", own_since=own_since, user=user))
-        .filter(closeness__gt=0)
-        .order_by("-closeness", "-created_at")[: limit * 2]
+    logs = _with_sector(_lesson_rows(logs, user=user, path="meeting__engagement"), "meeting__engagement__").annotate(
+        closeness=_closeness(context, "meeting__engagement__", own_since=own_since, user=user)
     )
+    # One query per circle (the client, its sector, the advisor's own), each narrowed by an
+    # indexed condition: a single query with OR would rank every lesson the firm ever wrote.
+    circles = [Q(logged_by=user, created_at__gte=own_since)]
+    if context.client_id is not None:
+        circles.insert(0, Q(meeting__engagement__client_id=context.client_id))
+    sector = " ".join(context.sector.split()).lower()
+    if sector:
+        same_sector = Client.objects.annotate(key=Lower(Trim("sector"))).filter(key=sector)
+        if context.client_id is not None:
+            same_sector = same_sector.exclude(pk=context.client_id)
+        circles.insert(1, Q(meeting__engagement__client_id__in=same_sector.values("pk")))
+    found_logs = {}
+    for circle in circles:  # the newest of each circle: the database walks the logs by time
+        for log in logs.filter(circle).order_by("-created_at")[:limit]:
+            found_logs.setdefault(log.pk, log)
+    logs = list(found_logs.values())
     # Decisions come from the same client only: a decision about another client is about that client.
     flags = (
         _lesson_rows(flags, user=user, path="engagement")
@@ -268,7 +281,7 @@ def intake_lessons(*, user, context: IntakeContext, limit: int = PANEL_SIZE, now
         if context.client_id is not None
         else Flag.objects.none()
     )
-    logs, flags = list(logs), list(flags)
+    flags = list(flags)
     hidden_clients = {log.meeting.engagement.client_id for log in logs if not log.may_open}
     hidden_clients |= {flag.engagement.client_id for flag in flags if not flag.may_open}
     contacts = _contacts_by_client(hidden_clients)

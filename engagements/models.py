@@ -9,7 +9,7 @@ from django.core.files.storage import storages
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
-from django.db.models.functions import Lower
+from django.db.models.functions import Lower, Trim
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -64,6 +64,11 @@ class Client(BaseModel):
         ordering = ["name"]
         verbose_name = _("client")
         verbose_name_plural = _("clients")
+        indexes = [
+            # The lessons panel finds a sector's clients by this key (engagements.lessons); the
+            # index also gives the planner its statistics, so it walks the logs by time.
+            models.Index(Lower(Trim("sector")), name="client_sector_key_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 Lower("name"), "team", name="client_unique_name_per_team", condition=Q(team__isnull=False)
