@@ -436,3 +436,27 @@ def test_the_intake_form_of_an_engagement_in_intake_shows_the_panel(client, scen
     panel = panel_of(response)
     assert "Referred to a web developer; we do not build shops." in panel
     assert "Take into this intake" in panel
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize(
+    ("queryset", "field", "index"),
+    [
+        (lambda: MeetingLog.objects.all(), "lesson_learned", "meetinglog_lesson_search"),
+        (lambda: Flag.objects.all(), "decision_note", "flag_decision_search"),
+    ],
+)
+def test_postgres_search_can_use_its_index(db, queryset, field, index):
+    """The GIN index is on exactly the expression the search asks (else PostgreSQL would read
+    and parse every row): with sequential scans discouraged, the plan names the index."""
+    require_postgres()
+    from django.db import connection
+
+    from core.search import text_search
+
+    sql, params = text_search(queryset(), (field,), "planning").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert index in plan, plan
