@@ -10,9 +10,11 @@ Left out, on purpose:
 - responses that are no HTML page: plan files and the client's file (PDF), meeting .ics,
   the calendar feed, the case studies' Atom feed (/cases/feed/), /health/ (JSON);
 - POST-only URLs: meeting cancel, share revoke, calendar feed reset, set_language, logout
-  (the page logout leads to is audited: "after logging out"), and the community's case
-  submit, archive, comment post, delete and moderate (each redirects to an audited page;
-  a refused publish is audited: "publish refused");
+  (the page logout leads to is audited: "after logging out"), taking a lesson into an
+  intake and undoing it (lesson take, lesson untake: each redirects to the engagement's
+  page, whose "taken" and "not taken" states are audited: "intake with the lessons panel"),
+  and the community's case submit, archive, comment post, delete and moderate (each
+  redirects to an audited page; a refused publish is audited: "publish refused");
 - e-mails (the community's notifications and sign-up mails): no page of the site.
 """
 
@@ -70,9 +72,25 @@ def case(attribute: str) -> Callable[[Scene], str]:
     return lambda s: getattr(s, attribute).slug
 
 
+def intake(s):
+    return s.intake.pk
+
+
+def new_engagement_for(attribute: str) -> Callable[[Scene], str]:
+    """The new-engagement form with a client chosen (from the client's page)."""
+    return lambda s: reverse("engagements:create") + f"?client={getattr(s, attribute).pk}"
+
+
+def lesson_search(query: str = "") -> Callable[[Scene], str]:
+    return lambda s: reverse("engagements:lesson_search") + (f"?q={query}" if query else "")
+
+
 CASE_LIST = _url("casestudies:list")
 PUBLISHED = _url("casestudies:detail", case("published_case"))
 DRAFT = _url("casestudies:detail", case("draft_case"))
+
+PROFILE = _url("engagements:client_profile")
+PROFILE_EDIT = _url("engagements:client_profile_edit")
 
 NOT_FOUND = AuditPage("404 page", lambda s: "/this-page-does-not-exist/", status=404)
 
@@ -148,6 +166,29 @@ PAGES: dict[str, list[AuditPage]] = {
         AuditPage("contact edit", _url("engagements:contact_edit", contact)),
         AuditPage("contact left", _url("engagements:contact_left", contact)),
         AuditPage("complaint create", _url("engagements:complaint_create", client)),
+        # Lessons at intake and the firm's client profile
+        AuditPage("intake with the lessons panel (taken, redacted, decision)", _url("engagements:detail", intake)),
+        AuditPage("engagement edit at intake (the lessons panel beside it)", _url("engagements:edit", intake)),
+        AuditPage("engagement create for a client with lessons", new_engagement_for("client")),
+        AuditPage("engagement create for a client outside the profile", new_engagement_for("outside_client")),
+        AuditPage(
+            "engagement create outside the profile, not confirmed",
+            new_engagement_for("outside_client"),
+            fill=(("#id_title", "Casino floor planning"),),
+            click="main button[type=submit]",
+            status=400,
+        ),
+        AuditPage("lesson search", lesson_search()),
+        AuditPage("lesson search, with results", lesson_search("foremen")),
+        AuditPage("lesson search, nothing found", lesson_search("submarine")),
+        AuditPage("lesson search, page 2 of 2", lambda s: reverse("engagements:lesson_search") + "?q=stock&page=2"),
+        AuditPage("client profile", PROFILE),
+        AuditPage(
+            "client create, compared with the profile",
+            _url("engagements:client_create"),
+            fill=(("#id_name", "Installatietechniek Zuid"), ("#id_sector", "Installation")),
+            click="main button[name=compare]",
+        ),
         AuditPage("advisor settings", _url("advisors:settings")),
         AuditPage("my cases", _url("casestudies:mine")),
         AuditPage("case create", _url("casestudies:create")),
@@ -182,6 +223,16 @@ PAGES: dict[str, list[AuditPage]] = {
             status=400,
         ),
         AuditPage("case detail (discussion, as moderator)", PUBLISHED),
+        AuditPage("lesson search, with results (and the team's count)", lesson_search("foremen")),
+        AuditPage("client profile (with Edit)", PROFILE),
+        AuditPage("client profile edit", PROFILE_EDIT),
+        AuditPage(
+            "client profile edit, a sector both fits and is excluded",
+            PROFILE_EDIT,
+            fill=(("#id_excluded_sectors", "Construction"),),
+            click="main button[type=submit]",
+            status=400,
+        ),
     ],
     "community member": [
         AuditPage("member home (leads to the case list)", _url("home"), redirects=True),
@@ -196,6 +247,8 @@ PAGES: dict[str, list[AuditPage]] = {
         AuditPage("comment report", lambda s: reverse("casestudies:comment_report", args=[s.reportable_comment.pk])),
         AuditPage("404 page (my cases)", _url("casestudies:mine"), status=404),
         AuditPage("404 page (engagement)", _url("engagements:detail", engagement), status=404),
+        AuditPage("404 page (lesson search)", lesson_search(), status=404),
+        AuditPage("404 page (client profile)", PROFILE, status=404),
         NOT_FOUND,
     ],
 }

@@ -1,5 +1,6 @@
 """A small, demo-like world for the audit: something of every kind on the pages, so that
-every part of a template is rendered (badges, lists, the brief, the log, the answers)."""
+every part of a template is rendered (badges, lists, the brief, the log, the answers, the
+lessons panel with each kind of lesson, the firm's client profile and a client outside it)."""
 
 from dataclasses import dataclass
 from datetime import timedelta
@@ -24,10 +25,15 @@ from engagements.links import plan_link_token
 from engagements.models import (
     Client,
     ClientContact,
+    ClientProfile,
+    Complaint,
     DraftPlan,
     Engagement,
     ExpectationCheckpoint,
+    Flag,
+    LessonTaken,
     Meeting,
+    MeetingLog,
     PlanAnswer,
     PlanShare,
 )
@@ -63,6 +69,10 @@ class Scene:
     reportable_comment: Comment  # someone else's, visible: carol may report it
     confirm_path: str  # the sign-up confirmation link of a member who has not confirmed yet
     unsubscribe_path: str  # carol's "stop these e-mails" link of the published case's thread
+    # Lessons at intake and the firm's client profile
+    profile: ClientProfile  # the firm's, filled in: sectors, an excluded one, sizes, a warning sign
+    intake: Engagement  # the client's new engagement at intake: its panel has every kind of lesson
+    outside_client: Client  # in an excluded sector, doubtful fit, price complaints: outside the profile
 
     def carols_comment_edit_path(self) -> str:
         """Her comment as if just posted: a comment can be edited for a quarter of an hour only,
@@ -84,7 +94,7 @@ def build_scene() -> Scene:
     # Her own user: the login of the others would spoil a reset token made for them.
     forgetful = factories.UserFactory(username="dora", email="dora@example.com")
 
-    client = factories.ClientFactory(name="Hofstede Bouw BV", sector="Construction", created_by=alice)
+    client = factories.ClientFactory(name="Hofstede Bouw BV", sector="Construction", size="medium", created_by=alice)
     contact = factories.ContactFactory(
         client=client, name="Eva Hofstede", role="Director", language="nl", is_decision_maker=True
     )
@@ -147,6 +157,7 @@ def build_scene() -> Scene:
     )
 
     community = build_community(now, alice=alice, carol=carol, engagement=engagement)
+    lessons = build_lessons(now, alice=alice, manager=manager, client=client)
 
     uid = urlsafe_base64_encode(force_bytes(forgetful.pk))
     return Scene(
@@ -162,6 +173,7 @@ def build_scene() -> Scene:
         expired_token=expired_token,
         reset_path=f"/accounts/reset/{uid}/{default_token_generator.make_token(forgetful)}/",
         **community,
+        **lessons,
     )
 
 
@@ -280,3 +292,106 @@ def build_community(now, *, alice, carol, engagement) -> dict:
             "casestudies:unsubscribe", args=[unsubscribe_token(user_id=carol.pk, case_id=published.pk)]
         ),
     }
+
+
+def build_lessons(now, *, alice, manager, client) -> dict:
+    """The firm's client profile, and a new intake for the scene's client whose lessons panel
+    shows every kind of lesson: an earlier engagement's meeting lesson (already taken into the
+    intake, so "Undo" shows), that engagement's "part ways" decision with its note (which puts
+    the client outside the profile), another team's lesson in the same sector (redacted: alice
+    may not open it) and case studies on a theme its words name ("stakeholders"). A client
+    outside the profile (its new-engagement form shows alice's own recent lesson), and enough
+    lessons on one word ("stock") for a second page of the lesson search."""
+    profile = ClientProfile.objects.create(
+        key="firm",
+        fitting_sectors="Construction\nInstallation\nLogistics",
+        excluded_sectors="Gambling\nTobacco",
+        sizes=[Client.Size.SMALL, Client.Size.MEDIUM],
+        we_do="Planning and tender reviews for builders and installers.\nWorkshops with the site teams.",
+        we_do_not="Choosing or building software.\nInterim management.",
+        warning_complaint_categories=[Complaint.Category.PRICE],
+        warning_complaint_count=2,
+        warning_window_days=365,
+        updated_by=manager,
+    )
+
+    earlier = factories.EngagementFactory(
+        client=client, lead=alice, title="Tender planning", stage=Engagement.Stage.CLOSED
+    )
+    meeting = factories.MeetingFactory(engagement=earlier, starts_at=now - timedelta(days=300))
+    lesson = factories.MeetingLogFactory(
+        meeting=meeting,
+        logged_by=alice,
+        next_steps="None: the engagement ends here.",
+        lesson_learned="Eva Hofstede decides; the foremen follow once she has said yes.",
+    )
+    # Dated as they happened: an engagement of last year, its log the day after the meeting.
+    Engagement.objects.filter(pk=earlier.pk).update(created_at=now - timedelta(days=330))
+    MeetingLog.objects.filter(pk=lesson.pk).update(created_at=meeting.starts_at + timedelta(days=1))
+    factories.FlagFactory(
+        engagement=earlier,
+        kind=Flag.Kind.DISSATISFIED,
+        subject="",
+        details="The client wanted a planning tool, not advice.",
+        status=Flag.Status.RESOLVED,
+        decision=Flag.Decision.PART_WAYS,
+        decision_note="We part ways: they wanted software for the foremen, not advice. Referred to a software firm.",
+        decided_by=manager,
+        closed_at=now - timedelta(days=250),
+    )
+
+    # Another team's engagement in the same sector: its lesson shows without its client.
+    east = factories.TeamFactory(name="Team East")
+    bob = factories.UserFactory(username="bob", first_name="Bob", last_name="Bouwer", roles=[roles.CONSULTANT])
+    factories.AdvisorProfileFactory(user=bob, team=east)
+    jansen = factories.ClientFactory(name="Bouwbedrijf Jansen", sector="construction", size="small", created_by=bob)
+    factories.ContactFactory(client=jansen, name="Kees Jansen", role="Owner")
+    theirs = factories.EngagementFactory(client=jansen, lead=bob, title="Site logistics")
+    their_meeting = factories.MeetingFactory(engagement=theirs, starts_at=now - timedelta(days=40))
+    their_lesson = factories.MeetingLogFactory(
+        meeting=their_meeting,
+        lesson_learned="Kees Jansen's foremen wanted the planning on paper first, the screen later.",
+    )
+    MeetingLog.objects.filter(pk=their_lesson.pk).update(created_at=their_meeting.starts_at + timedelta(days=1))
+
+    # Enough lessons on one word for the search's second page (in a sector no intake here has).
+    shop = factories.ClientFactory(name="Winkelketen Noord", sector="Retail", created_by=bob)
+    stocktaking = factories.EngagementFactory(client=shop, lead=bob, title="Stocktaking")
+    for n in range(1, 23):
+        factories.MeetingLogFactory(
+            meeting=factories.MeetingFactory(engagement=stocktaking, starts_at=now - timedelta(days=n)),
+            lesson_learned=f"Shop {n}: count the stock with the staff who order it.",
+        )
+
+    intake = factories.EngagementFactory(
+        client=client,
+        lead=alice,
+        title="Second site: the planning intake",
+        stated_request="Help us plan the second site the way the first one ended.",
+        underlying_need="The stakeholders on the second site were never asked.",
+    )
+    LessonTaken.objects.create(
+        engagement=intake,
+        source=f"log:{lesson.pk}",
+        origin=f"{earlier.title} · {client.name}",
+        text=lesson.lesson_learned,
+        taken_by=alice,
+    )
+
+    outside = factories.ClientFactory(
+        name="Casino Noordzee BV",
+        sector="Gambling",
+        size=Client.Size.LARGE,
+        fit=Client.Fit.DOUBTFUL,
+        fit_reason="They asked twice for a discount before the first meeting.",
+        created_by=alice,
+    )
+    for days in (20, 80):
+        factories.ComplaintFactory(
+            client=outside,
+            category=Complaint.Category.PRICE,
+            description="The quote was higher than agreed.",
+            received_on=timezone.localdate() - timedelta(days=days),
+            recorded_by=alice,
+        )
+    return {"profile": profile, "intake": intake, "outside_client": outside}
