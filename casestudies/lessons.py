@@ -3,7 +3,9 @@ studies whose themes match an intake, and their closing summaries (registered wi
 engagements.lessons by CasestudiesConfig.ready)."""
 
 import re
+from html import unescape
 
+from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
 from core.search import text_search
@@ -23,11 +25,20 @@ def hits(keywords: list[str], text: str) -> int:
     return sum(1 for word in keywords if re.search(r"(?<!\w)" + re.escape(word), text))
 
 
+def plain(html: str) -> str:
+    """The text of sanitised HTML, for a panel that shows text (not the Markdown source)."""
+    return unescape(strip_tags(html)).strip()
+
+
 def _lesson(case: CaseStudy, *, closeness: float, why: str = "", themes=None) -> Lesson:
+    if case.closing_summary_html:
+        text = plain(case.closing_summary_html)
+    else:  # still under discussion: what the case asks is what it is about
+        text = _("Still under discussion: %(question)s") % {"question": case.question}
     return Lesson(
         source=f"case:{case.pk}",
         kind="case",
-        text=case.closing_summary or case.question,
+        text=text,
         at=case.closed_at or case.published_at,
         closeness=closeness,
         why=why,

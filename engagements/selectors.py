@@ -381,9 +381,12 @@ def _worded(comparison: client_profile.Comparison | None) -> ProfileComparison |
     )
 
 
-def client_comparison(*, client: Client, profile: ClientProfile | None = None, today=None) -> ProfileComparison | None:
+def client_comparison(
+    *, client: Client, profile: ClientProfile | None = None, today=None, **typed
+) -> ProfileComparison | None:
     """How a client compares with the firm's profile (three queries: the profile, the
-    client's complaints, its latest "part ways" decision)."""
+    client's complaints, its latest "part ways" decision). `typed` (sector, size, fit) stands
+    in for the saved values: what the edit form would make of the client, history included."""
     profile = profile or firm_client_profile()
     today = today or timezone.localdate()
     complaints = tuple(Complaint.objects.filter(client=client).values_list("received_on", "category"))
@@ -395,7 +398,11 @@ def client_comparison(*, client: Client, profile: ClientProfile | None = None, t
     )
     parted_on = timezone.localdate(parted[0] or parted[1]) if parted else None
     facts = client_profile.ClientFacts(
-        sector=client.sector, size=client.size, fit=client.fit, complaints=complaints, parted_ways_on=parted_on
+        sector=typed.get("sector", client.sector),
+        size=typed.get("size", client.size),
+        fit=typed.get("fit") or client.fit,
+        complaints=complaints,
+        parted_ways_on=parted_on,
     )
     return _worded(client_profile.compare(profile_rules(profile), facts, today=today))
 

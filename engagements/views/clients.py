@@ -47,9 +47,11 @@ def _client_form_page(request, *, instance=None, **page):
     page |= {"template": "engagements/client_form.html", "profile": profile}
     if request.method == "POST" and "compare" in request.POST:
         form = ClientForm(initial=request.POST.dict(), instance=instance, sectors=sectors)
-        comparison = selectors.new_client_comparison(
-            sector=request.POST.get("sector", ""), size=request.POST.get("size", ""), fit=request.POST.get("fit", "")
-        )
+        typed = {field: request.POST.get(field, "") for field in ("sector", "size", "fit")}
+        if instance is None:
+            comparison = selectors.new_client_comparison(**typed)
+        else:  # the client's complaints and decisions count too
+            comparison = selectors.client_comparison(client=instance, **typed)
         shown = {key: value for key, value in page.items() if key not in ("save", "success", "done_url")}
         return render_form(request, form=form, comparison=comparison, compared=True, **shown)
     form = ClientForm(request.POST or None, instance=instance, sectors=sectors)

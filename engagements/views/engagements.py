@@ -40,9 +40,10 @@ def engagement_list(request):
     )
 
 
-def intake_panel(user, *, engagement=None, client=None) -> dict:
-    """The lessons panel of an intake (engagement page, new-engagement form): the lessons,
-    which of them were taken along, and how the client compares with the firm's profile."""
+def intake_panel(user, *, engagement=None, client=None, comparison=None, may_take=False) -> dict:
+    """The lessons panel of an intake (engagement page and form, new-engagement form): the
+    lessons, which of them were taken along (taken on the engagement page only, where nothing
+    typed can be lost), and how the client compares with the firm's profile."""
     if not policy.can_read_lessons(user):
         return {}
     client = client or engagement.client
@@ -51,6 +52,8 @@ def intake_panel(user, *, engagement=None, client=None) -> dict:
         "lessons": lessons.intake_lessons(user=user, context=context),
         "taken": lessons.taken_sources(engagement=engagement) if engagement else set(),
         "panel_client": client,
+        "comparison": comparison if comparison is not None else selectors.client_comparison(client=client),
+        "may_take": may_take and engagement is not None,
     }
 
 
@@ -64,7 +67,9 @@ def engagement_create(request):
         initial={"lead": request.user.pk, "client": request.GET.get("client")},
         comparison_for=lambda client: selectors.client_comparison(client=client),
     )
-    panel = intake_panel(request.user, client=form.chosen_client) if form.chosen_client else {}
+    panel = (
+        intake_panel(request.user, client=form.chosen_client, comparison=form.comparison) if form.chosen_client else {}
+    )
     return form_page(
         request,
         form,
@@ -74,8 +79,7 @@ def engagement_create(request):
         title=_("New engagement"),
         back_url=reverse("engagements:list"),
         template="engagements/engagement_form.html",
-        comparison=form.comparison,
-        **panel,
+        **({"comparison": form.comparison} | panel),
     )
 
 
@@ -129,5 +133,5 @@ def engagement_detail(request, pk: int):
         "now": timezone.now(),
     }
     if engagement.stage == engagement.Stage.INTAKE:
-        context |= intake_panel(request.user, engagement=engagement)
+        context |= intake_panel(request.user, engagement=engagement, may_take=True)
     return render(request, "engagements/engagement_detail.html", context)

@@ -206,3 +206,20 @@ def test_the_service_refuses_an_outside_client_without_confirmation_too(consulta
         services.engagement_create(by=consultant_a, client=outside_client, title="From the admin or an API")
     assert "confirm_outside_profile" in refused.value.message_dict
     assert not Engagement.objects.exists()
+
+
+def test_comparing_on_the_edit_form_counts_the_client_s_history(client, consultant_a, profile):
+    bakery = factories.ClientFactory(name="Bakkerij Zuid", sector="Logistics", size="small", created_by=consultant_a)
+    for days_ago in (5, 50):
+        factories.ComplaintFactory(
+            client=bakery, category=Complaint.Category.PRICE, received_on=timezone.localdate() - timedelta(days_ago)
+        )
+    client.force_login(consultant_a)
+    data = {"name": "Bakkerij Zuid", "sector": "Food retail", "size": "medium", "fit": "good", "compare": "1"}
+
+    page = text_of(client.post(reverse("engagements:client_edit", args=[bakery.pk]), data))
+
+    assert "The sector Food retail is one the firm works for." in page  # as typed
+    assert "2 complaints about price in the last 365 days: a warning sign." in page  # as it happened
+    bakery.refresh_from_db()
+    assert bakery.sector == "Logistics"  # nothing saved
