@@ -12,6 +12,11 @@ from engagements.models import Client, ClientProfile, Complaint, Engagement, Fla
 from tests import factories
 from tests.engagements.test_views_roles import field_errors, text_of
 
+# Declared for the whole module: a test that takes its user by request.getfixturevalue would
+# otherwise be ordered among the tests without a database, after the transactional ones that
+# flush the roles' groups.
+pytestmark = pytest.mark.django_db
+
 PROFILE_POST = {
     "fitting_sectors": "Food retail\n  logistics \n\nFood Retail",
     "excluded_sectors": "Gambling",
