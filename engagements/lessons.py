@@ -308,11 +308,13 @@ def taken_sources(*, engagement: Engagement) -> set[str]:
 
 # --- search ------------------------------------------------------------------------------------
 SEARCH_LIMIT = 50
+SEARCH_CANDIDATES = 100  # per kind: the newest matches, ranked
 
 
 def search_lessons(*, user, query: str, limit: int = SEARCH_LIMIT) -> list[Lesson]:
-    """Lessons, decisions and the registered sources' texts that match `query`, best first,
-    with the same visibility as the panel."""
+    """Lessons, decisions and the registered sources' texts that match `query`, best first
+    (among the newest SEARCH_CANDIDATES matches of each kind), with the same visibility as
+    the panel."""
     query = query.strip()
     if not query:
         return []
@@ -324,15 +326,19 @@ def search_lessons(*, user, query: str, limit: int = SEARCH_LIMIT) -> list[Lesso
         ),
         ("lesson_learned",),
         query,
-    ).order_by("-search_rank", "-created_at")[:limit]
+    ).order_by("-created_at")[:SEARCH_CANDIDATES]
     flags = text_search(
         _lesson_rows(
             Flag.objects.exclude(decision="").select_related("engagement__client"), user=user, path="engagement"
         ),
         ("decision_note",),
         query,
-    ).order_by("-search_rank", "-updated_at")[:limit]
-    logs, flags = list(logs), list(flags)
+    ).order_by("-updated_at")[:SEARCH_CANDIDATES]
+    # Ranked in Python among the newest matches: ranking every match in the database parses
+    # each matching text again (75 ms for 3,300 matches on the load data); a word that common has
+    # more than enough recent results.
+    logs = sorted(logs, key=lambda log: (-log.search_rank, -log.created_at.timestamp()))[:limit]
+    flags = sorted(flags, key=lambda flag: (-flag.search_rank, -flag.updated_at.timestamp()))[:limit]
     hidden_clients = {log.meeting.engagement.client_id for log in logs if not log.may_open}
     hidden_clients |= {flag.engagement.client_id for flag in flags if not flag.may_open}
     contacts = _contacts_by_client(hidden_clients)
