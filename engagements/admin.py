@@ -193,9 +193,7 @@ class ClientProfileAdmin(admin.ModelAdmin):
         return super().has_add_permission(request) and not models.ClientProfile.objects.exists()
 
     def save_model(self, request, obj, form, change):
-        fields = {
-            name: form.cleaned_data[name] for name in services.lessons.PROFILE_FIELDS if name in form.cleaned_data
-        }
+        fields = {name: form.cleaned_data[name] for name in models.ClientProfile.EDITABLE if name in form.cleaned_data}
         saved = services.client_profile_save(by=request.user, **fields)
         obj.pk, obj.updated_by = saved.pk, saved.updated_by
 

@@ -164,16 +164,7 @@ class ClientProfileForm(CrispyMixin, forms.ModelForm):
 
     class Meta:
         model = ClientProfile
-        fields = [
-            "fitting_sectors",
-            "excluded_sectors",
-            "sizes",
-            "we_do",
-            "we_do_not",
-            "warning_complaint_categories",
-            "warning_complaint_count",
-            "warning_window_days",
-        ]
+        fields = list(ClientProfile.EDITABLE)
         widgets = {
             "fitting_sectors": forms.Textarea(attrs={"rows": 5}),
             "excluded_sectors": forms.Textarea(attrs={"rows": 3}),

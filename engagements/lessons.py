@@ -196,49 +196,54 @@ def _contacts_by_client(client_ids: set[int]) -> dict[int, list[str]]:
     return names
 
 
-def _log_lesson(log: MeetingLog, contacts: dict[int, list[str]], *, closeness: int = 0) -> Lesson:
-    engagement = log.meeting.engagement
+def _lesson(row, *, engagement, source, kind, text, at, url, contacts, closeness=0, label="") -> Lesson:
+    """A lesson from a row annotated `may_open`: with its source where the reader may open
+    the engagement, else its text redacted of the client's names and no way to the source."""
     client = engagement.client
-    text = log.lesson_learned
-    if log.may_open:
+    if row.may_open:
         origin = f"{engagement.title} · {client.name}"
-        url = reverse("engagements:meeting", args=[log.meeting_id])
     else:
         origin, url = "", ""
         text = redact(text, client_name=client.name, contact_names=contacts.get(client.pk, ()))
     return Lesson(
-        source=f"log:{log.pk}",
-        kind="lesson",
+        source=source,
+        kind=kind,
         text=text,
-        at=log.created_at,
+        at=at,
         closeness=closeness,
         why=str(WHY.get(closeness, "")),
         sector=client.sector,
         origin=origin,
         url=url,
+        label=label,
+    )
+
+
+def _log_lesson(log: MeetingLog, contacts: dict[int, list[str]], *, closeness: int = 0) -> Lesson:
+    return _lesson(
+        log,
+        engagement=log.meeting.engagement,
+        source=f"log:{log.pk}",
+        kind="lesson",
+        text=log.lesson_learned,
+        at=log.created_at,
+        url=reverse("engagements:meeting", args=[log.meeting_id]),
+        contacts=contacts,
+        closeness=closeness,
     )
 
 
 def _flag_lesson(flag: Flag, contacts: dict[int, list[str]], *, closeness: int = 0) -> Lesson:
-    engagement = flag.engagement
-    client = engagement.client
-    text = flag.decision_note or flag.get_decision_display()
-    if flag.may_open:
-        origin = f"{engagement.title} · {client.name}"
-        url = engagement.get_absolute_url()
-    else:
-        origin, url = "", ""
-        text = redact(text, client_name=client.name, contact_names=contacts.get(client.pk, ()))
-    return Lesson(
+    return _lesson(
+        flag,
+        engagement=flag.engagement,
         source=f"flag:{flag.pk}",
         kind="decision",
-        text=text,
+        text=flag.decision_note or flag.get_decision_display(),
         at=flag.closed_at or flag.updated_at,
+        url=flag.engagement.get_absolute_url(),
+        contacts=contacts,
         closeness=closeness,
-        why=str(WHY.get(closeness, "")),
-        sector=client.sector,
-        origin=origin,
-        url=url,
         label=flag.get_decision_display(),
     )
 

@@ -738,6 +738,18 @@ class ClientProfile(BaseModel):
     facts Rapport can count (complaints of chosen categories within a window), the firm's
     own words go into `we_do` and `we_do_not`. engagements.client_profile compares a client."""
 
+    # What a manager writes (the form, the service and the admin take this list).
+    EDITABLE = (
+        "fitting_sectors",
+        "excluded_sectors",
+        "sizes",
+        "we_do",
+        "we_do_not",
+        "warning_complaint_categories",
+        "warning_complaint_count",
+        "warning_window_days",
+    )
+
     key = models.CharField(max_length=10, default="firm", unique=True, editable=False)
     fitting_sectors = models.TextField(
         _("sectors that fit"), blank=True, help_text=_("One sector per line, as you write it on a client.")

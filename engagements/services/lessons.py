@@ -43,18 +43,6 @@ def lesson_untake(*, engagement: Engagement, source: str, by) -> int:
     return deleted
 
 
-PROFILE_FIELDS = (
-    "fitting_sectors",
-    "excluded_sectors",
-    "sizes",
-    "we_do",
-    "we_do_not",
-    "warning_complaint_categories",
-    "warning_complaint_count",
-    "warning_window_days",
-)
-
-
 def _lines(text: str) -> str:
     seen, lines = set(), []
     for line in text.splitlines():
@@ -68,7 +56,7 @@ def _lines(text: str) -> str:
 @transaction.atomic
 def client_profile_save(*, by, **fields) -> ClientProfile:
     """Write the firm's client profile (one row; a sector may not both fit and be excluded)."""
-    unknown = set(fields) - set(PROFILE_FIELDS)
+    unknown = set(fields) - set(ClientProfile.EDITABLE)
     if unknown:
         raise TypeError(f"not profile fields: {sorted(unknown)}")
     profile = ClientProfile.objects.select_for_update().filter(key="firm").first() or ClientProfile(key="firm")
