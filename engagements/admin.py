@@ -3,6 +3,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from . import models, services
+from .forms import ClientProfileForm
 
 
 class ContactInline(admin.TabularInline):
@@ -186,6 +187,7 @@ class EngagementChangeAdmin(admin.ModelAdmin):
 class ClientProfileAdmin(admin.ModelAdmin):
     """The firm's one profile; saved through the service that tidies and checks it."""
 
+    form = ClientProfileForm  # sizes and warning kinds as checkboxes, not JSON
     list_display = ["__str__", "updated_by", "updated_at"]
     readonly_fields = ["updated_by"]
 

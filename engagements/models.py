@@ -785,3 +785,17 @@ class ClientProfile(BaseModel):
 
     def __str__(self) -> str:
         return str(_("The firm's client profile"))
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        from .client_profile import sectors_from_lines
+
+        both = sectors_from_lines(self.fitting_sectors) & sectors_from_lines(self.excluded_sectors)
+        if both:
+            raise ValidationError(
+                {
+                    "excluded_sectors": _("A sector cannot both fit and be excluded: %(sectors)s.")
+                    % {"sectors": ", ".join(sorted(both))}
+                }
+            )

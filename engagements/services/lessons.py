@@ -55,7 +55,8 @@ def _lines(text: str) -> str:
 
 @transaction.atomic
 def client_profile_save(*, by, **fields) -> ClientProfile:
-    """Write the firm's client profile (one row; a sector may not both fit and be excluded)."""
+    """Write the firm's client profile (one row; its clean() refuses a sector that both fits
+    and is excluded)."""
     unknown = set(fields) - set(ClientProfile.EDITABLE)
     if unknown:
         raise TypeError(f"not profile fields: {sorted(unknown)}")
@@ -64,16 +65,6 @@ def client_profile_save(*, by, **fields) -> ClientProfile:
         setattr(profile, field, value)
     profile.fitting_sectors = _lines(profile.fitting_sectors)
     profile.excluded_sectors = _lines(profile.excluded_sectors)
-    both = {line.casefold() for line in profile.fitting_sectors.splitlines()} & {
-        line.casefold() for line in profile.excluded_sectors.splitlines()
-    }
-    if both:
-        raise ValidationError(
-            {
-                "excluded_sectors": _("A sector cannot both fit and be excluded: %(sectors)s.")
-                % {"sectors": ", ".join(sorted(both))}
-            }
-        )
     profile.updated_by = by
     profile.full_clean()
     profile.save()

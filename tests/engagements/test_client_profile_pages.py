@@ -228,3 +228,19 @@ def test_comparing_on_the_edit_form_counts_the_client_s_history(client, consulta
     assert "2 complaints about price in the last 365 days: a warning sign." in page  # as it happened
     bakery.refresh_from_db()
     assert bakery.sector == "Logistics"  # nothing saved
+
+
+def test_the_admin_saves_the_profile_through_its_service(client, staff):
+    client.force_login(staff)
+    response = client.post(
+        reverse("admin:engagements_clientprofile_add"),
+        {**PROFILE_POST, "excluded_sectors": "food retail"},
+    )
+    assert response.status_code == 200  # refused: the service's check, shown on the admin form
+    assert "A sector cannot both fit and be excluded" in text_of(response)
+    assert not ClientProfile.objects.exists()
+
+    response = client.post(reverse("admin:engagements_clientprofile_add"), PROFILE_POST)
+    assert response.status_code == 302
+    profile = ClientProfile.objects.get()
+    assert profile.fitting_sectors == "Food retail\nlogistics" and profile.updated_by == staff
