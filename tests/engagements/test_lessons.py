@@ -473,3 +473,16 @@ def test_postgres_search_can_use_its_index(db, queryset, field, index):
         cursor.execute(f"EXPLAIN {sql}", params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert index in plan, plan
+
+
+@pytest.mark.parametrize("outsider", ["consultant_b", "community_member"])
+def test_an_outsider_cannot_undo_a_lesson_taken_along(client, request, scene, consultant_a, outsider):
+    client.force_login(consultant_a)
+    source = f"log:{scene['same_client'].pk}"
+    client.post(reverse("engagements:lesson_take", args=[scene["new"].pk]), {"source": source})
+    client.force_login(request.getfixturevalue(outsider))
+
+    response = client.post(reverse("engagements:lesson_untake", args=[scene["new"].pk]), {"source": source})
+
+    assert response.status_code == 404
+    assert LessonTaken.objects.filter(engagement=scene["new"], source=source).exists()

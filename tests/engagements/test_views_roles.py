@@ -279,6 +279,9 @@ LIST_URLS = [
     pytest.param("engagements:my_week", id="my week"),
     pytest.param("engagements:create", id="new engagement"),
     pytest.param("engagements:client_create", id="new client"),
+    pytest.param("engagements:lesson_search", id="lesson search"),
+    pytest.param("engagements:client_profile", id="client profile"),
+    pytest.param("engagements:client_profile_edit", id="client profile edit"),
 ]
 
 
@@ -338,7 +341,16 @@ def test_community_member_gets_404_for_my_week(client, community_member, scene_a
     assert_not_found_and_names_nothing(client.get(reverse("engagements:my_week")), scene_a)
 
 
-@pytest.mark.parametrize("url_name", ["engagements:create", "engagements:client_create"])
+@pytest.mark.parametrize(
+    "url_name",
+    [
+        "engagements:create",
+        "engagements:client_create",
+        "engagements:lesson_search",
+        "engagements:client_profile",
+        "engagements:client_profile_edit",
+    ],
+)
 def test_community_member_gets_404_for_starting_an_engagement_or_client(client, community_member, url_name):
     client.force_login(community_member)
     assert client.get(reverse(url_name)).status_code == 404
@@ -408,6 +420,14 @@ class Action:
 
 def _fresh(obj):
     return type(obj).objects.get(pk=obj.pk)
+
+
+def _offered_lesson(s: Scene) -> dict:
+    """A lesson the intake's panel offers: one learned in an earlier engagement of the client."""
+    earlier = factories.EngagementFactory(client=s.client, lead=s.engagement.lead, stage="closed")
+    meeting = factories.MeetingFactory(engagement=earlier, starts_at=timezone.now() - timedelta(days=30))
+    log = factories.MeetingLogFactory(meeting=meeting, lesson_learned="Ask who decides before the first meeting.")
+    return {"source": f"log:{log.pk}"}
 
 
 ACTIONS = [
@@ -514,6 +534,12 @@ ACTIONS = [
             "description": "The invoice came twice.",
         },
         lambda s: s.client.complaints.filter(description="The invoice came twice.").exists(),
+    ),
+    Action(
+        "take a lesson into the intake",
+        lambda s: reverse("engagements:lesson_take", args=[s.engagement.pk]),
+        _offered_lesson,
+        lambda s: s.engagement.lessons_taken.filter(text="Ask who decides before the first meeting.").exists(),
     ),
 ]
 every_action = pytest.mark.parametrize("action", [pytest.param(a, id=a.name) for a in ACTIONS])
