@@ -131,7 +131,7 @@ def test_a_manager_writes_the_profile_and_a_consultant_starts_an_engagement_outs
     expect(fits.locator("h3:has-text('Sizes that fit') + ul li")).to_have_text(["10-49 people", "50-249 people"])
     main = manager_page.locator("main")
     expect(main).to_contain_text("Planning and tender reviews for builders and installers.")
-    expect(main).to_contain_text("2 complaints about Price within 365 days.")
+    expect(main).to_contain_text("2 complaints about price within 365 days.")
     expect(main).to_contain_text("by Mila Manager")
     profile = ClientProfile.objects.get()
     assert profile.excluded_sectors == "Gambling\nTobacco" and profile.warning_complaint_categories == ["price"]

@@ -59,7 +59,7 @@ def test_a_manager_or_staff_writes_the_profile(client, request, who):
     page = text_of(client.get(response["Location"]))
     assert "The client profile is saved." in page
     assert "Pricing and planning reviews." in page
-    assert "2 complaints about Price within 365 days." in page
+    assert "2 complaints about price within 365 days." in page
 
 
 def test_a_consultant_reads_the_profile_but_cannot_change_it(client, consultant_a, profile):
