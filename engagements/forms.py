@@ -77,9 +77,20 @@ class EngagementForm(CrispyMixin, forms.ModelForm):
 
     STAFFING_FIELDS = ("lead", "members", "stage")
 
-    def __init__(self, *args, clients, advisors, may_change_staffing=True, comparison_for=None, **kwargs):
+    def __init__(
+        self, *args, clients, advisors, may_change_staffing=True, comparison_for=None, panel_url=None, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.fields["client"].queryset = clients
+        if panel_url:  # choosing a client brings its lessons panel in (htmx), before the form is sent
+            self.fields["client"].widget.attrs.update(
+                {
+                    "data-hx-get": panel_url,
+                    "data-hx-trigger": "change",
+                    "data-hx-target": "#intake-panel",
+                    "data-hx-swap": "innerHTML",
+                }
+            )
         # A new engagement for a client outside the firm's client profile asks for a confirmation.
         self.chosen_client, self.comparison = None, None
         if not self.instance.pk and comparison_for is not None:

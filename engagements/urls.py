@@ -7,6 +7,7 @@ app_name = "engagements"
 urlpatterns = [
     path("", engagements.engagement_list, name="list"),
     path("new/", engagements.engagement_create, name="create"),
+    path("new/lessons/", engagements.intake_panel_fragment, name="intake_panel"),
     path("<int:pk>/", engagements.engagement_detail, name="detail"),
     path("<int:pk>/edit/", engagements.engagement_edit, name="edit"),
     path("<int:pk>/lessons/take/", lessons.lesson_take, name="lesson_take"),

@@ -66,6 +66,7 @@ def engagement_create(request):
         advisors=policy.advisors_assignable_by(request.user),
         initial={"lead": request.user.pk, "client": request.GET.get("client")},
         comparison_for=lambda client: selectors.client_comparison(client=client),
+        panel_url=reverse("engagements:intake_panel") if policy.can_read_lessons(request.user) else None,
     )
     panel = (
         intake_panel(request.user, client=form.chosen_client, comparison=form.comparison) if form.chosen_client else {}
@@ -81,6 +82,19 @@ def engagement_create(request):
         template="engagements/engagement_form.html",
         **({"comparison": form.comparison} | panel),
     )
+
+
+@login_required
+def intake_panel_fragment(request):
+    """The new-engagement form's lessons panel for the client just chosen (htmx swaps it in):
+    nothing for no client, 404 for one the user may not see."""
+    if not policy.can_read_lessons(request.user):
+        raise Http404
+    chosen = request.GET.get("client", "")
+    if not chosen.isdigit():
+        return render(request, "engagements/partials/intake_panel_slot.html", {})
+    client = policy.get_client_for_user(request.user, int(chosen))
+    return render(request, "engagements/partials/intake_panel_slot.html", intake_panel(request.user, client=client))
 
 
 @login_required

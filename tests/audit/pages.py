@@ -15,7 +15,10 @@ Left out, on purpose:
   page, whose "taken" and "not taken" states are audited: "intake with the lessons panel"),
   and the community's case submit, archive, comment post, delete and moderate (each
   redirects to an audited page; a refused publish is audited: "publish refused");
-- e-mails (the community's notifications and sign-up mails): no page of the site.
+- e-mails (the community's notifications and sign-up mails): no page of the site;
+- the new-engagement form's lessons panel as htmx swaps it in when a client is chosen
+  (engagements:intake_panel): the same partial as on the audited new-engagement form for a
+  client (`?client=`), into the same slot.
 """
 
 from collections.abc import Callable

@@ -184,6 +184,15 @@ def test_a_manager_writes_the_profile_and_a_consultant_starts_an_engagement_outs
     expect(items.nth(3)).to_contain_text("Your own recent lesson")
     expect(panel.get_by_role("button")).to_have_count(0)  # taken along once the engagement exists
 
+    # Choosing another client brings that client's panel in (htmx), and back again.
+    page.select_option("#id_client", label="Hofstede Bouw BV")
+    expect(panel.locator(".profile-comparison")).to_contain_text("Partly fits the profile")
+    expect(panel.locator("li.lesson")).to_have_count(1)
+    expect(panel).not_to_contain_text(EARLIER_LESSON)
+    page.select_option("#id_client", label=CLIENT)
+    expect(panel.locator(".profile-comparison")).to_contain_text("Outside the profile")
+    expect(panel.locator("li.lesson")).to_have_count(4)
+
     page.fill("#id_title", "Floor planning for the new casino")
     page.fill("#id_stated_request", "Help us plan the staff for the second casino.")
     page.get_by_role("button", name="Save").click()

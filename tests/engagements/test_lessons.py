@@ -486,3 +486,29 @@ def test_an_outsider_cannot_undo_a_lesson_taken_along(client, request, scene, co
 
     assert response.status_code == 404
     assert LessonTaken.objects.filter(engagement=scene["new"], source=source).exists()
+
+
+# --- the new-engagement form's panel, swapped in when a client is chosen ----------------------------------
+def test_choosing_a_client_brings_its_panel_into_the_new_engagement_form(
+    client, scene, consultant_a, django_assert_max_num_queries
+):
+    client.force_login(consultant_a)
+    form = client.get(reverse("engagements:create")).content.decode()
+    assert f'data-hx-get="{reverse("engagements:intake_panel")}"' in form and 'id="intake-panel"' in form
+
+    with django_assert_max_num_queries(13):  # the login, the client, the panel (see INTAKE_PAGE_MAX_QUERIES)
+        response = client.get(reverse("engagements:intake_panel"), {"client": scene["new"].client_id})
+
+    panel = panel_of(response)
+    assert "Referred to a web developer; we do not build shops." in panel
+    assert "Take into this intake" not in panel  # nothing to take it into yet
+    # No client chosen ("---------"): an empty slot.
+    assert client.get(reverse("engagements:intake_panel"), {"client": ""}).content.decode().strip() == ""
+
+
+@pytest.mark.parametrize("who", ["consultant_b", "community_member"])
+def test_the_panel_of_a_client_one_may_not_see_is_a_404(client, request, scene, who):
+    client.force_login(request.getfixturevalue(who))
+    response = client.get(reverse("engagements:intake_panel"), {"client": scene["new"].client_id})
+    assert response.status_code == 404
+    assert "Bakkerij Zonnebloem" not in response.content.decode()
