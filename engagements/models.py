@@ -5,6 +5,7 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.storage import storages
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -15,6 +16,8 @@ from django.utils.translation import gettext_lazy as _
 
 from advisors.models import Language
 from core.models import BaseModel
+
+from .client_profile import sectors_from_lines
 
 USER = settings.AUTH_USER_MODEL
 
@@ -786,11 +789,15 @@ class ClientProfile(BaseModel):
     def __str__(self) -> str:
         return str(_("The firm's client profile"))
 
+    @property
+    def fitting_sector_lines(self) -> list[str]:
+        return [line.strip() for line in self.fitting_sectors.splitlines() if line.strip()]
+
+    @property
+    def excluded_sector_lines(self) -> list[str]:
+        return [line.strip() for line in self.excluded_sectors.splitlines() if line.strip()]
+
     def clean(self):
-        from django.core.exceptions import ValidationError
-
-        from .client_profile import sectors_from_lines
-
         both = sectors_from_lines(self.fitting_sectors) & sectors_from_lines(self.excluded_sectors)
         if both:
             raise ValidationError(

@@ -387,8 +387,6 @@ def client_comparison(
     """How a client compares with the firm's profile (three queries: the profile, the
     client's complaints, its latest "part ways" decision). `typed` (sector, size, fit) stands
     in for the saved values: what the edit form would make of the client, history included."""
-    profile = profile or firm_client_profile()
-    today = today or timezone.localdate()
     complaints = tuple(Complaint.objects.filter(client=client).values_list("received_on", "category"))
     parted = (
         Flag.objects.filter(engagement__client=client, decision=Flag.Decision.PART_WAYS)
@@ -404,11 +402,14 @@ def client_comparison(
         complaints=complaints,
         parted_ways_on=parted_on,
     )
-    return _worded(client_profile.compare(profile_rules(profile), facts, today=today))
+    return _compared(facts, profile=profile, today=today)
 
 
 def new_client_comparison(*, sector: str, size: str, fit: str, today=None) -> ProfileComparison | None:
     """How a client not saved yet would compare (no complaints or decisions yet)."""
-    facts = client_profile.ClientFacts(sector=sector, size=size, fit=fit or Client.Fit.GOOD)
-    today = today or timezone.localdate()
-    return _worded(client_profile.compare(profile_rules(firm_client_profile()), facts, today=today))
+    return _compared(client_profile.ClientFacts(sector=sector, size=size, fit=fit or Client.Fit.GOOD), today=today)
+
+
+def _compared(facts: client_profile.ClientFacts, *, profile=None, today=None) -> ProfileComparison | None:
+    profile = profile or firm_client_profile()
+    return _worded(client_profile.compare(profile_rules(profile), facts, today=today or timezone.localdate()))

@@ -43,7 +43,7 @@ def _client_form_page(request, *, instance=None, **page):
     """The client form, with the firm's client profile beside it. "Compare with the profile"
     shows how the client as typed compares, and saves nothing."""
     profile = selectors.firm_client_profile()
-    sectors = [line for line in profile.fitting_sectors.splitlines() if line.strip()]
+    sectors = profile.fitting_sector_lines
     page |= {"template": "engagements/client_form.html", "profile": profile}
     if request.method == "POST" and "compare" in request.POST:
         form = ClientForm(initial=request.POST.dict(), instance=instance, sectors=sectors)

@@ -72,8 +72,8 @@ def client_profile(request):
     sizes, categories = dict(Client.Size.choices), dict(Complaint.Category.choices)
     context = {
         "profile": profile,
-        "fitting": [line for line in profile.fitting_sectors.splitlines() if line.strip()],
-        "excluded": [line for line in profile.excluded_sectors.splitlines() if line.strip()],
+        "fitting": profile.fitting_sector_lines,
+        "excluded": profile.excluded_sector_lines,
         "sizes": [sizes.get(size, size) for size in profile.sizes],
         "warning_categories": [categories.get(c, c) for c in profile.warning_complaint_categories],
         "may_edit": policy.can_edit_client_profile(request.user),
