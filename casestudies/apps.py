@@ -9,8 +9,9 @@ class CasestudiesConfig(AppConfig):
     def ready(self):
         # The intake's lessons panel and the lesson search read the case studies through
         # this source (engagements never imports casestudies).
-        from engagements.lessons import register
+        # In ready(): these modules import models, which apps.py may not at import time.
+        from engagements.lessons import register  # app loading: models are ready only here
 
-        from .lessons import CaseLessons
+        from .lessons import CaseLessons  # app loading: models are ready only here
 
         register(CaseLessons())

@@ -8,15 +8,40 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from engagements.selectors import engagement_lesson
+from engagements.selectors import EngagementLesson, engagement_lesson
 
 from . import policy
-from .anonymisation import Hit
+from .anonymisation import Hit, find_hits, identifying_terms
+from .markup import plain_text
 from .models import CaseStudy, Comment, CommentEvent, CommentReport, Theme
 from .people import display_name
-from .services.cases import casestudy_hits
 
 PAGE_SIZE = 10
+# The fields of a case that the anonymisation check reads (the Markdown ones also as shown).
+CHECKED_FIELDS = ("title", "body", "question", "closing_summary")
+MARKDOWN_FIELDS = ("body", "closing_summary")
+
+
+def casestudy_hits(
+    *, case: CaseStudy, texts: dict[str, str] | None = None, lesson: EngagementLesson | None = None
+) -> list[Hit]:
+    """Where the case (or `texts`, the fields about to be saved) names its source's client."""
+    if case.source_engagement_id is None:
+        return []
+    lesson = lesson or engagement_lesson(engagement_id=case.source_engagement_id)
+    if lesson is None:
+        return []
+    terms = identifying_terms(
+        client_names=lesson.client_names, contact_names=lesson.contact_names, emails=lesson.emails
+    )
+    texts = texts or {field: getattr(case, field) for field in CHECKED_FIELDS}
+    hits = find_hits(texts, terms)
+    # The Markdown fields as readers see them too: "_Name_", "**Na**me" or "Na&euml;me" in the
+    # source show the name on the page without naming it in the source.
+    found = {(hit.field, hit.term) for hit in hits}
+    shown = {field: plain_text(texts[field]) for field in MARKDOWN_FIELDS if texts.get(field)}
+    hits += [hit for hit in find_hits(shown, terms) if (hit.field, hit.term) not in found]
+    return hits
 
 
 def casestudy_list_public(*, q: str = "", theme: str = "") -> QuerySet[CaseStudy]:

@@ -6,6 +6,8 @@ configurations, so "planning" finds "plannen" and "plans"), ranked, with web-sea
 without regard to case, newest first.
 """
 
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
 from django.db.models import F, FloatField, Q, QuerySet, Value
 
@@ -19,8 +21,6 @@ def words(query: str) -> list[str]:
 def search_vector(fields: tuple[str, ...]):
     """The PostgreSQL document of `fields` in both languages. A GIN index on exactly this
     expression (see `gin_index`) makes the search use it instead of reading every row."""
-    from django.contrib.postgres.search import SearchVector
-
     vector = None
     for config in LANGUAGES:
         part = SearchVector(*fields, config=config)
@@ -29,8 +29,6 @@ def search_vector(fields: tuple[str, ...]):
 
 
 def gin_index(name: str, fields: tuple[str, ...]):
-    from django.contrib.postgres.indexes import GinIndex
-
     return GinIndex(search_vector(fields), name=name)
 
 
@@ -41,8 +39,6 @@ def text_search(queryset: QuerySet, fields: tuple[str, ...], query: str) -> Quer
     if not query:
         return queryset.none()
     if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import SearchQuery, SearchRank
-
         vector = search_vector(fields)
         search = None
         for config in LANGUAGES:

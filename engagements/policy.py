@@ -23,6 +23,7 @@ Community members and anonymous visitors read none. The firm's client profile is
 every advisor and changed by managers and staff (`can_edit_client_profile`).
 """
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -114,8 +115,6 @@ def get_engagement_for_user(user: User, pk: int, *, write: bool = False) -> Enga
 def advisors_assignable_by(user: User):
     """Whom a user may make lead or member of an engagement: the advisors of their own team
     (and themselves). Superusers may choose anyone. Never a list of every team's people."""
-    from django.contrib.auth import get_user_model
-
     advisors = get_user_model().objects.filter(is_active=True, groups__name__in=[roles.CONSULTANT, roles.MANAGER])
     if not user.is_superuser:
         condition = Q(pk=user.pk)
@@ -128,8 +127,6 @@ def advisors_assignable_by(user: User):
 
 def advisors_on_visible_engagements(user: User):
     """The leads and members of the engagements a user may see (for the list's filter)."""
-    from django.contrib.auth import get_user_model
-
     visible = engagements_visible_to(user)
     members = Engagement.members.through.objects.filter(engagement__in=visible).values("user")
     return (

@@ -2,7 +2,8 @@ from smtplib import SMTPException
 
 from celery import shared_task
 
-from . import services
+# The services import these tasks at the top (to enqueue them); the tasks import the services
+# inside their bodies, which breaks that cycle (STYLE.md §4: one direction per edge).
 
 TRANSIENT = (SMTPException, ConnectionError, TimeoutError)
 
@@ -10,6 +11,8 @@ TRANSIENT = (SMTPException, ConnectionError, TimeoutError)
 @shared_task(acks_late=True)
 def engagement_refresh_health(engagement_id: int) -> None:
     """Recompute one engagement's health (idempotent, so a redelivery is harmless)."""
+    from . import services  # cycle: the services import these tasks
+
     services.engagement_refresh_health(engagement_id=engagement_id)
 
 
@@ -17,12 +20,16 @@ def engagement_refresh_health(engagement_id: int) -> None:
 def plan_share_email_send(self, share_id: int) -> None:
     """E-mail one contact the link to a shared plan; the share row says whether it went out.
     The task id is the claim: its own retries may take the share again, nobody else."""
+    from . import services  # cycle: the services import these tasks
+
     services.plan_share_email_send(share_id=share_id, claim_token=self.request.id or "")
 
 
 @shared_task(acks_late=True)
 def reminders_scan() -> None:
     """Record due reminders, raise time-based flags, enqueue sending (run by beat)."""
+    from . import services  # cycle: the services import these tasks
+
     services.reminders_scan()
 
 
@@ -32,4 +39,6 @@ def reminders_scan() -> None:
 def reminder_send(self, reminder_id: int) -> None:
     """Send one reminder; the row's claim and sent_at make a second delivery harmless.
     The task id is the claim: its own retries may take the reminder again, nobody else."""
+    from . import services  # cycle: the services import these tasks
+
     services.reminder_send(reminder_id=reminder_id, claim_token=self.request.id or "")

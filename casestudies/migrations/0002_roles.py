@@ -30,7 +30,7 @@ ROLE_PERMISSIONS = {
 
 
 def grant(apps, schema_editor):
-    from django.contrib.auth.management import create_permissions
+    from django.contrib.auth.management import create_permissions  # at run time, as Django does in a migration
 
     for app_config in apps.get_app_configs():
         app_config.models_module = True

@@ -19,11 +19,9 @@ from engagements.selectors import EngagementLesson, engagement_lesson
 
 from .. import policy
 from ..anonymisation import Hit, find_hits, identifying_terms
-from ..markup import plain_text, render_markdown
+from ..markup import render_markdown
 from ..models import CaseStudy
-
-CHECKED_FIELDS = ("title", "body", "question", "closing_summary")
-MARKDOWN_FIELDS = ("body", "closing_summary")
+from ..selectors import CHECKED_FIELDS, casestudy_hits
 
 
 class NamesTheClient(ApplicationError):
@@ -36,28 +34,6 @@ class NamesTheClient(ApplicationError):
             extra={"hits": hits},
         )
         self.hits = hits
-
-
-def casestudy_hits(
-    *, case: CaseStudy, texts: dict[str, str] | None = None, lesson: EngagementLesson | None = None
-) -> list[Hit]:
-    """Where the case (or `texts`, the fields about to be saved) names its source's client."""
-    if case.source_engagement_id is None:
-        return []
-    lesson = lesson or engagement_lesson(engagement_id=case.source_engagement_id)
-    if lesson is None:
-        return []
-    terms = identifying_terms(
-        client_names=lesson.client_names, contact_names=lesson.contact_names, emails=lesson.emails
-    )
-    texts = texts or {field: getattr(case, field) for field in CHECKED_FIELDS}
-    hits = find_hits(texts, terms)
-    # The Markdown fields as readers see them too: "_Name_", "**Na**me" or "Na&euml;me" in the
-    # source show the name on the page without naming it in the source.
-    found = {(hit.field, hit.term) for hit in hits}
-    shown = {field: plain_text(texts[field]) for field in MARKDOWN_FIELDS if texts.get(field)}
-    hits += [hit for hit in find_hits(shown, terms) if (hit.field, hit.term) not in found]
-    return hits
 
 
 # Paths of casestudies/urls.py that a case's slug must not take.

@@ -10,8 +10,8 @@ from .clients import (
     contact_mark_left,
     contact_update,
 )
-from .engagements import engagement_create, engagement_refresh_health, engagement_update
-from .flags import flags_sync, flags_sync_for_client
+from .engagements import engagement_create, engagement_update
+from .flags import engagement_refresh_health, flags_sync, flags_sync_for_client
 from .lessons import client_profile_save, lesson_take, lesson_untake
 from .meetings import meeting_cancel, meeting_log_save, meeting_reschedule, meeting_schedule
 from .plans import plan_answer_record, plan_share, plan_share_email_send, plan_share_revoke, plan_upload

@@ -5,10 +5,10 @@ from django.utils.translation import gettext as _
 from core.exceptions import ApplicationError
 
 from .. import policy
-from ..models import Client, Engagement, EngagementChange, Flag
-from ..rules import health_for_open_flags
+from ..models import Client, Engagement, EngagementChange
 from ..selectors import client_comparison
 from ._common import model_update
+from .flags import flags_sync
 
 
 @transaction.atomic
@@ -78,22 +78,5 @@ def engagement_update(*, engagement: Engagement, by, members=None, **fields) -> 
     if members is not None:
         engagement.members.set(members)
     EngagementChange.objects.bulk_create(changes)
-    from .flags import flags_sync  # the intake may now be complete (cycle: issue 9)
-
     flags_sync(engagement_id=engagement.pk)
     return engagement
-
-
-@transaction.atomic
-def engagement_refresh_health(*, engagement_id: int) -> str:
-    """Recompute an engagement's stored health from its open flags and return it.
-
-    Safe to run any number of times: it writes only when the health changed.
-    """
-    engagement = Engagement.objects.select_for_update().get(pk=engagement_id)
-    severities = engagement.flags.filter(status__in=Flag.OPEN_STATUSES).values_list("severity", flat=True)
-    health = health_for_open_flags(severities)
-    if engagement.health != health:
-        engagement.health = health
-        engagement.save(update_fields=["health", "updated_at"])
-    return health

@@ -10,9 +10,9 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from .. import flag_rules as rules
 from ..models import Client, ClientContact, Complaint, Engagement, Flag
-from .engagements import engagement_refresh_health
+from ..rules import flags as rules
+from ..rules.health import health_for_open_flags
 
 
 def _facts(engagement: Engagement, now: datetime, thresholds: rules.Thresholds) -> rules.EngagementFacts:
@@ -110,3 +110,18 @@ def flags_sync_for_client(*, client: Client, now: datetime | None = None) -> Non
     """A fact about the client (a contact left, a complaint) concerns each open engagement."""
     for engagement_id in client.engagements.exclude(stage__in=Engagement.ENDED_STAGES).values_list("pk", flat=True):
         flags_sync(engagement_id=engagement_id, now=now)
+
+
+@transaction.atomic
+def engagement_refresh_health(*, engagement_id: int) -> str:
+    """Recompute an engagement's stored health from its open flags and return it.
+
+    Safe to run any number of times: it writes only when the health changed.
+    """
+    engagement = Engagement.objects.select_for_update().get(pk=engagement_id)
+    severities = engagement.flags.filter(status__in=Flag.OPEN_STATUSES).values_list("severity", flat=True)
+    health = health_for_open_flags(severities)
+    if engagement.health != health:
+        engagement.health = health
+        engagement.save(update_fields=["health", "updated_at"])
+    return health

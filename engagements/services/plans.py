@@ -16,6 +16,7 @@ from core.exceptions import ApplicationError
 
 from ..links import plan_link_token
 from ..models import DraftPlan, Engagement, ExpectationCheckpoint, PlanAnswer, PlanShare, new_link_nonce
+from ..tasks import plan_share_email_send as plan_share_email_send_task
 from ._common import claim, mark_done, stable_message_id
 from .flags import flags_sync
 
@@ -53,8 +54,6 @@ def plan_share(*, plan: DraftPlan, contacts, by) -> list[PlanShare]:
     The plan keeps the time it was first shared (what readiness and reminders look at);
     each contact's share records the latest sending. The e-mails go out after the commit.
     """
-    from ..tasks import plan_share_email_send as plan_share_email_send_task
-
     contacts = list(contacts)
     if not contacts:
         raise ValidationError({"contacts": _("Choose at least one contact.")})

@@ -22,8 +22,11 @@ from django.utils import timezone, translation
 
 from advisors.models import AdvisorProfile
 
-from .. import reminders as policy_rules
 from ..models import MEETING_MAX_MINUTES, ExpectationCheckpoint, Meeting, PlanShare, Reminder
+from ..rules import reminders as reminder_rules
+from ..selectors import meeting_brief
+from ..tasks import plan_share_email_send as plan_share_email_send_task
+from ..tasks import reminder_send as reminder_send_task
 from ._common import claim, claim_is_free, mark_done, stable_message_id
 from .flags import flags_sync
 
@@ -38,10 +41,10 @@ class ScanResult:
     engagements_checked: int
 
 
-def _meeting_facts(meeting: Meeting) -> policy_rules.MeetingFacts:
+def _meeting_facts(meeting: Meeting) -> reminder_rules.MeetingFacts:
     plan = meeting.plan
     profile = getattr(meeting.engagement.lead, "advisor_profile", None)
-    return policy_rules.MeetingFacts(
+    return reminder_rules.MeetingFacts(
         starts_at=meeting.starts_at,
         ends_at=meeting.ends_at,
         status=meeting.status,
@@ -65,16 +68,13 @@ def reminders_scan(*, now: datetime | None = None) -> ScanResult:
     start times, recent due dates, pending reminders), so its cost follows what is due,
     not the number of meetings ever held.
     """
-    from ..tasks import plan_share_email_send as plan_share_email_send_task
-    from ..tasks import reminder_send as reminder_send_task
-
     now = now or timezone.now()
-    policy = policy_rules.Policy.from_settings()
-    catch_up = timedelta(days=policy.catch_up_days)
+    timings = reminder_rules.Timings.from_settings()
+    catch_up = timedelta(days=timings.catch_up_days)
     today = timezone.localdate(now)
     with transaction.atomic():
         longest = AdvisorProfile.objects.aggregate(m=Max("reminder_lead_hours"))["m"] or 0
-        horizon = now + timedelta(hours=policy_rules.longest_lead_hours(policy, [longest]))
+        horizon = now + timedelta(hours=reminder_rules.longest_lead_hours(timings, [longest]))
         rows: list[Reminder] = []
         upcoming = (
             _meetings()
@@ -85,10 +85,10 @@ def reminders_scan(*, now: datetime | None = None) -> ScanResult:
             status__in=[Meeting.Status.SCHEDULED, Meeting.Status.HELD],
             log__isnull=True,
             starts_at__gte=now - catch_up - MEETING_MAX,
-            starts_at__lte=now - timedelta(hours=policy.log_after_hours),
+            starts_at__lte=now - timedelta(hours=timings.log_after_hours),
         )
         for meeting in [*upcoming, *unlogged]:
-            for due in policy_rules.meeting_reminders(_meeting_facts(meeting), now=now, policy=policy):
+            for due in reminder_rules.meeting_reminders(_meeting_facts(meeting), now=now, timings=timings):
                 rows.append(
                     Reminder(kind=due.kind, meeting=meeting, recipient_id=meeting.engagement.lead_id, due_at=due.due_at)
                 )
@@ -96,8 +96,8 @@ def reminders_scan(*, now: datetime | None = None) -> ScanResult:
             status=ExpectationCheckpoint.Status.OPEN, due_on__gte=today - catch_up, due_on__lte=today
         ).select_related("engagement")
         for checkpoint in checkpoints:
-            for due in policy_rules.checkpoint_reminders(
-                due_on=checkpoint.due_on, status=checkpoint.status, now=now, policy=policy
+            for due in reminder_rules.checkpoint_reminders(
+                due_on=checkpoint.due_on, status=checkpoint.status, now=now, timings=timings
             ):
                 rows.append(
                     Reminder(
@@ -165,17 +165,17 @@ def _engagements_with_time_rules(*, now: datetime, catch_up: timedelta, today) -
     return ids
 
 
-def _still_due(reminder: Reminder, now: datetime, policy: policy_rules.Policy) -> bool:
+def _still_due(reminder: Reminder, now: datetime, timings: reminder_rules.Timings) -> bool:
     """Does the reminder still apply: same facts, same due time, and still the lead's?"""
     if reminder.meeting_id:
         if reminder.recipient_id != reminder.meeting.engagement.lead_id:
             return False  # the lead changed; the next scan records one for the new lead
-        dues = policy_rules.meeting_reminders(_meeting_facts(reminder.meeting), now=now, policy=policy)
+        dues = reminder_rules.meeting_reminders(_meeting_facts(reminder.meeting), now=now, timings=timings)
     else:
         cp = reminder.checkpoint
         if reminder.recipient_id != cp.engagement.lead_id:
             return False
-        dues = policy_rules.checkpoint_reminders(due_on=cp.due_on, status=cp.status, now=now, policy=policy)
+        dues = reminder_rules.checkpoint_reminders(due_on=cp.due_on, status=cp.status, now=now, timings=timings)
     return any(d.kind == reminder.kind and d.due_at == reminder.due_at for d in dues)
 
 
@@ -199,7 +199,7 @@ def reminder_send(*, reminder_id: int, claim_token: str = "") -> str:
         "meeting__log",
         "checkpoint__engagement__client",
     ).get(pk=reminder_id)
-    if not _still_due(reminder, now, policy_rules.Policy.from_settings()):
+    if not _still_due(reminder, now, reminder_rules.Timings.from_settings()):
         Reminder.objects.filter(pk=reminder_id).update(skipped_at=now)
         return "skipped"
     try:
@@ -231,8 +231,6 @@ def _reminder_link(reminder: Reminder) -> str:
 
 
 def build_reminder_email(reminder: Reminder) -> EmailMultiAlternatives:
-    from ..selectors import meeting_brief
-
     recipient = reminder.recipient
     profile = getattr(recipient, "advisor_profile", None)
     cc = []

@@ -1,7 +1,7 @@
 import pytest
 
 from engagements.models import Flag
-from engagements.rules import health_for_open_flags
+from engagements.rules.health import health_for_open_flags
 from engagements.services import engagement_refresh_health
 from tests import factories
 

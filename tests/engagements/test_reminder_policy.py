@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from engagements.reminders import (
+from engagements.rules.reminders import (
     CHECKPOINT_DUE,
     CONFIRM_RECEIPT,
     LOG_MEETING,
@@ -17,14 +17,14 @@ from engagements.reminders import (
     SHARE_PLAN_FINAL,
     Due,
     MeetingFacts,
-    Policy,
+    Timings,
     checkpoint_due_at,
     checkpoint_reminders,
     meeting_reminders,
 )
 
 AMS = ZoneInfo("Europe/Amsterdam")
-POLICY = Policy()
+TIMINGS = Timings()
 SECOND = timedelta(seconds=1)
 # Monday 15 June 2026, 10:00 in Amsterdam: no change of summer time within weeks of it.
 START = datetime(2026, 6, 15, 10, 0, tzinfo=AMS)
@@ -48,7 +48,7 @@ def meeting(**overrides) -> MeetingFacts:
 
 def due_at(facts: MeetingFacts, now: datetime) -> dict[str, Due]:
     """The reminders due at `now`, by kind (each kind at most once)."""
-    dues = meeting_reminders(facts, now=now, policy=POLICY)
+    dues = meeting_reminders(facts, now=now, timings=TIMINGS)
     by_kind = {d.kind: d for d in dues}
     assert len(by_kind) == len(dues), dues
     return by_kind
@@ -56,8 +56,8 @@ def due_at(facts: MeetingFacts, now: datetime) -> dict[str, Due]:
 
 # --- share the plan ------------------------------------------------------------------------
 def test_the_defaults_are_those_of_the_domain():
-    assert (POLICY.default_lead_hours, POLICY.final_hours, POLICY.confirm_receipt_hours) == (72, 24, 24)
-    assert (POLICY.log_after_hours, POLICY.checkpoint_local_hour) == (4, 8)
+    assert (TIMINGS.default_lead_hours, TIMINGS.final_hours, TIMINGS.confirm_receipt_hours) == (72, 24, 24)
+    assert (TIMINGS.log_after_hours, TIMINGS.checkpoint_local_hour) == (4, 8)
 
 
 def test_share_plan_reminder_is_not_due_one_second_before_72_hours_ahead():
@@ -210,7 +210,7 @@ def test_no_log_reminder_for_a_logged_or_cancelled_meeting():
 
 
 def test_a_missed_log_reminder_still_goes_out_during_the_catch_up_period_only():
-    catch_up = timedelta(days=POLICY.catch_up_days)
+    catch_up = timedelta(days=TIMINGS.catch_up_days)
 
     late = due_at(meeting(), LOG_DUE + catch_up - SECOND)
     assert set(late) == {LOG_MEETING}
@@ -222,29 +222,29 @@ def test_a_missed_log_reminder_still_goes_out_during_the_catch_up_period_only():
 def test_a_checkpoint_is_due_at_8_in_the_morning_amsterdam_time_on_its_due_date():
     eight = datetime(2026, 6, 15, 8, 0, tzinfo=AMS)
 
-    assert checkpoint_due_at(date(2026, 6, 15), policy=POLICY) == datetime(2026, 6, 15, 6, 0, tzinfo=UTC)
-    assert checkpoint_reminders(due_on=date(2026, 6, 15), status="open", now=eight - SECOND, policy=POLICY) == []
-    assert checkpoint_reminders(due_on=date(2026, 6, 15), status="open", now=eight, policy=POLICY) == [
+    assert checkpoint_due_at(date(2026, 6, 15), timings=TIMINGS) == datetime(2026, 6, 15, 6, 0, tzinfo=UTC)
+    assert checkpoint_reminders(due_on=date(2026, 6, 15), status="open", now=eight - SECOND, timings=TIMINGS) == []
+    assert checkpoint_reminders(due_on=date(2026, 6, 15), status="open", now=eight, timings=TIMINGS) == [
         Due(CHECKPOINT_DUE, eight)
     ]
     # The day before is not the due date, whatever the hour.
-    assert checkpoint_reminders(due_on=date(2026, 6, 16), status="open", now=eight, policy=POLICY) == []
+    assert checkpoint_reminders(due_on=date(2026, 6, 16), status="open", now=eight, timings=TIMINGS) == []
 
 
 @pytest.mark.parametrize("status", ["confirmed", "misaligned", "waived"])
 def test_no_checkpoint_reminder_when_the_checkpoint_is_no_longer_open(status):
     now = datetime(2026, 6, 15, 9, 0, tzinfo=AMS)
 
-    assert checkpoint_reminders(due_on=date(2026, 6, 15), status=status, now=now, policy=POLICY) == []
+    assert checkpoint_reminders(due_on=date(2026, 6, 15), status=status, now=now, timings=TIMINGS) == []
 
 
 def test_a_missed_checkpoint_reminder_still_goes_out_during_the_catch_up_period_only():
     due = datetime(2026, 6, 15, 8, 0, tzinfo=AMS)
-    catch_up = timedelta(days=POLICY.catch_up_days)
+    catch_up = timedelta(days=TIMINGS.catch_up_days)
 
-    late = checkpoint_reminders(due_on=date(2026, 6, 15), status="open", now=due + catch_up - SECOND, policy=POLICY)
+    late = checkpoint_reminders(due_on=date(2026, 6, 15), status="open", now=due + catch_up - SECOND, timings=TIMINGS)
     assert [d.due_at for d in late] == [due]
-    assert checkpoint_reminders(due_on=date(2026, 6, 15), status="open", now=due + catch_up, policy=POLICY) == []
+    assert checkpoint_reminders(due_on=date(2026, 6, 15), status="open", now=due + catch_up, timings=TIMINGS) == []
 
 
 # --- summer time in Europe/Amsterdam ----------------------------------------------------------
@@ -298,11 +298,11 @@ def test_the_last_call_on_the_day_after_the_spring_change_is_24_real_hours_ahead
     ],
 )
 def test_a_checkpoint_due_on_the_day_summer_time_changes_is_due_at_8_local_time(due_on, expected_utc):
-    due = checkpoint_due_at(due_on, policy=POLICY)
+    due = checkpoint_due_at(due_on, timings=TIMINGS)
 
     assert due == expected_utc
     assert due.astimezone(AMS).hour == 8
-    assert checkpoint_reminders(due_on=due_on, status="open", now=expected_utc - SECOND, policy=POLICY) == []
-    assert [d.due_at for d in checkpoint_reminders(due_on=due_on, status="open", now=expected_utc, policy=POLICY)] == [
+    assert checkpoint_reminders(due_on=due_on, status="open", now=expected_utc - SECOND, timings=TIMINGS) == []
+    assert [d.due_at for d in checkpoint_reminders(due_on=due_on, status="open", now=expected_utc, timings=TIMINGS)] == [
         expected_utc
     ]

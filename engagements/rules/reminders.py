@@ -1,4 +1,4 @@
-"""The reminder policy of DOMAIN.md as pure functions: given the facts and "now", which
+"""The reminder timings (docs/domain.md, Reminder policy) as pure functions: given the facts and "now", which
 reminders are due. No database here, so every boundary is easy to test.
 
 Hours are real elapsed hours: "72 h before" a meeting is 72 hours earlier on the clock of
@@ -14,7 +14,7 @@ from django.utils import timezone
 
 
 @dataclass(frozen=True)
-class Policy:
+class Timings:
     default_lead_hours: int = 72
     final_hours: int = 24  # the last share-the-plan call, with the manager in copy
     confirm_receipt_hours: int = 24
@@ -23,7 +23,7 @@ class Policy:
     catch_up_days: int = 7  # how late a missed log or checkpoint reminder still goes out
 
     @classmethod
-    def from_settings(cls) -> "Policy":
+    def from_settings(cls) -> "Timings":
         return cls(**getattr(settings, "RAPPORT_REMINDERS", {}))
 
 
@@ -55,7 +55,7 @@ def _happened(moment: datetime | None, now: datetime) -> bool:
     return moment is not None and moment <= now
 
 
-def meeting_reminders(meeting: MeetingFacts, *, now: datetime, policy: Policy) -> list[Due]:
+def meeting_reminders(meeting: MeetingFacts, *, now: datetime, timings: Timings) -> list[Due]:
     """The reminders of one meeting that are due at `now` (due time reached, still useful)."""
     if meeting.status == "cancelled":
         return []
@@ -67,31 +67,31 @@ def meeting_reminders(meeting: MeetingFacts, *, now: datetime, policy: Policy) -
     if before_start and meeting.status == "scheduled":
         shared = _happened(meeting.plan_shared_at, now)
         if meeting.is_plan_discussion and not shared:
-            lead = meeting.lead_hours or policy.default_lead_hours
+            lead = meeting.lead_hours or timings.default_lead_hours
             candidates.append(Due(SHARE_PLAN, starts_at - timedelta(hours=lead)))
-            candidates.append(Due(SHARE_PLAN_FINAL, starts_at - timedelta(hours=policy.final_hours), True))
+            candidates.append(Due(SHARE_PLAN_FINAL, starts_at - timedelta(hours=timings.final_hours), True))
         if meeting.has_plan and shared and not _happened(meeting.plan_acknowledged_at, now):
-            candidates.append(Due(CONFIRM_RECEIPT, starts_at - timedelta(hours=policy.confirm_receipt_hours)))
+            candidates.append(Due(CONFIRM_RECEIPT, starts_at - timedelta(hours=timings.confirm_receipt_hours)))
     if not meeting.logged:
-        due = ends_at + timedelta(hours=policy.log_after_hours)
-        if now < due + timedelta(days=policy.catch_up_days):
+        due = ends_at + timedelta(hours=timings.log_after_hours)
+        if now < due + timedelta(days=timings.catch_up_days):
             candidates.append(Due(LOG_MEETING, due))
     return [c for c in candidates if c.due_at <= now]
 
 
-def checkpoint_due_at(due_on: date, *, policy: Policy) -> datetime:
-    return datetime.combine(due_on, time(policy.checkpoint_local_hour), tzinfo=timezone.get_default_timezone())
+def checkpoint_due_at(due_on: date, *, timings: Timings) -> datetime:
+    return datetime.combine(due_on, time(timings.checkpoint_local_hour), tzinfo=timezone.get_default_timezone())
 
 
-def checkpoint_reminders(*, due_on: date, status: str, now: datetime, policy: Policy) -> list[Due]:
+def checkpoint_reminders(*, due_on: date, status: str, now: datetime, timings: Timings) -> list[Due]:
     if status != "open":
         return []
-    due = checkpoint_due_at(due_on, policy=policy)
-    if due <= now < due + timedelta(days=policy.catch_up_days):
+    due = checkpoint_due_at(due_on, timings=timings)
+    if due <= now < due + timedelta(days=timings.catch_up_days):
         return [Due(CHECKPOINT_DUE, due)]
     return []
 
 
-def longest_lead_hours(policy: Policy, lead_hours: list[int]) -> int:
+def longest_lead_hours(timings: Timings, lead_hours: list[int]) -> int:
     """How far ahead the scan must look for meetings: the longest lead time in use."""
-    return max([policy.default_lead_hours, policy.final_hours, policy.confirm_receipt_hours, *lead_hours])
+    return max([timings.default_lead_hours, timings.final_hours, timings.confirm_receipt_hours, *lead_hours])

@@ -2,7 +2,7 @@
 
 from collections.abc import Iterable
 
-from .models import Flag, Health
+from ..models import Flag, Health
 
 
 def health_for_open_flags(severities: Iterable[str]) -> str:
