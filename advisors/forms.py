@@ -1,10 +1,11 @@
-from crispy_forms.helper import FormHelper
 from django import forms
+
+from core.forms import CrispyMixin
 
 from .models import AdvisorProfile
 
 
-class AdvisorSettingsForm(forms.ModelForm):
+class AdvisorSettingsForm(CrispyMixin, forms.ModelForm):
     class Meta:
         model = AdvisorProfile
         fields = ["title", "reminder_lead_hours", "language"]
@@ -12,5 +13,3 @@ class AdvisorSettingsForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["reminder_lead_hours"].widget.attrs.update({"min": 25, "max": 336})
-        self.helper = FormHelper(self)
-        self.helper.form_tag = False

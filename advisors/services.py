@@ -1,15 +1,13 @@
 from django.db import transaction
 
+from core.services import model_update
+
 from .models import AdvisorProfile, new_calendar_token
 
 
 @transaction.atomic
 def advisorprofile_update(*, profile: AdvisorProfile, **fields) -> AdvisorProfile:
-    for field, value in fields.items():
-        setattr(profile, field, value)
-    profile.full_clean()
-    profile.save()
-    return profile
+    return model_update(profile, data=fields)
 
 
 @transaction.atomic

@@ -3,7 +3,7 @@ from django.contrib.auth import get_user_model, password_validation
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from core.form_views import CrispyMixin
+from core.forms import CrispyMixin
 
 from .models import COMMENT_MAX_LENGTH, CaseStudy, CommentEvent, Theme
 

@@ -1,7 +1,6 @@
 """The one shape of a form view (STYLE.md §11, `form_page`), for every app: a form page is
 a declaration of its service, its message and where to go after."""
 
-from crispy_forms.helper import FormHelper
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
@@ -63,12 +62,3 @@ def form_page(request, form, *, save, success, done_url, **page):
             messages.success(request, success(result) if callable(success) else success)
             return redirect(done_url(result) if callable(done_url) else done_url)
     return render_form(request, form=form, **page)
-
-
-class CrispyMixin:
-    """Forms render with crispy's Bootstrap 5 pack; templates supply <form> and buttons."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper(self)
-        self.helper.form_tag = False

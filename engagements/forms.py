@@ -1,4 +1,3 @@
-from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Fieldset, Layout
 from django import forms
 from django.contrib.auth import get_user_model
@@ -6,7 +5,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.form_views import CrispyMixin
+from core.forms import CrispyMixin
 
 from .models import (
     MEETING_MAX_MINUTES,
@@ -294,7 +293,7 @@ class PlanShareForm(CrispyMixin, forms.Form):
         self.fields["contacts"].label_from_instance = lambda c: f"{c.name} · {c.email} ({c.get_language_display()})"
 
 
-class ClientAnswerForm(forms.Form):
+class ClientAnswerForm(CrispyMixin, forms.Form):
     """The client's three questions, behind the signed link."""
 
     received = forms.TypedChoiceField(
@@ -310,11 +309,6 @@ class ClientAnswerForm(forms.Form):
     adjustments = forms.CharField(
         label=_("Where should we adjust it?"), required=False, widget=forms.Textarea(attrs={"rows": 4}), max_length=5000
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper(self)
-        self.helper.form_tag = False
 
     def clean(self):
         data = super().clean()

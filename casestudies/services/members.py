@@ -16,16 +16,15 @@ from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.models import Group
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from advisors import roles
+from core.emails import render_email
 
 from ..models import MemberProfile
 
@@ -105,10 +104,4 @@ def _send(user, *, language: str, template: str) -> None:
         "reset": settings.SITE_URL + reverse("password_reset"),
         "days": settings.PASSWORD_RESET_TIMEOUT // 86400,
     }
-    with translation.override(language):
-        subject = " ".join(render_to_string(f"emails/{template}_subject.txt", context).split())
-        text = render_to_string(f"emails/{template}_body.txt", context)
-        html = render_to_string(f"emails/{template}_body.html", context)
-    message = EmailMultiAlternatives(subject, text, to=[user.email])
-    message.attach_alternative(html, "text/html")
-    message.send()
+    render_email(template, context, to=[user.email], language=language).send()

@@ -16,11 +16,11 @@ from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from core.claims import claim, claim_is_free, mark_done, stable_message_id
+from core.emails import render_email
 
 from ..models import Comment, Notification, ThreadMute
 from ..people import display_name, reader_language
@@ -135,19 +135,14 @@ def build_notification_email(notification: Notification) -> EmailMultiAlternativ
         "link": settings.SITE_URL + comment.get_absolute_url(),
         "unsubscribe": unsubscribe,
     }
-    with translation.override(reader_language(recipient)), timezone.override(settings.TIME_ZONE):
-        subject = " ".join(render_to_string("emails/comment_notification_subject.txt", context).split())
-        text = render_to_string("emails/comment_notification_body.txt", context)
-        html = render_to_string("emails/comment_notification_body.html", context)
-    message = EmailMultiAlternatives(
-        subject,
-        text,
+    return render_email(
+        "comment_notification",
+        context,
         to=[recipient.email],
+        language=reader_language(recipient),
         headers={
             "Message-ID": stable_message_id(f"comment-notification-{notification.pk}"),
             "List-Unsubscribe": f"<{unsubscribe}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         },
     )
-    message.attach_alternative(html, "text/html")
-    return message

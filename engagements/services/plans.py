@@ -7,11 +7,11 @@ from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Max, Q
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.emails import render_email
 from core.exceptions import ApplicationError
 
 from ..links import plan_link_token
@@ -118,19 +118,18 @@ def _build_share_email(share: PlanShare) -> EmailMultiAlternatives:
         "link": settings.SITE_URL + reverse("client_plan", args=[plan_link_token(share)]),
         "days": settings.PLAN_LINK_MAX_AGE_DAYS,
     }
-    with translation.override(contact.language):
-        subject = " ".join(render_to_string("emails/plan_shared_subject.txt", context).split())
-        text = render_to_string("emails/plan_shared_body.txt", context)
-        html = render_to_string("emails/plan_shared_body.html", context)
     reply_to = [share.shared_by.email] if share.shared_by.email else []
     # Stable per sending (the nonce changes with each): a copy sent twice in the one window
     # (README) carries the same Message-ID.
     message_id = stable_message_id(f"planshare-{share.pk}-{share.link_nonce}")
-    message = EmailMultiAlternatives(
-        subject, text, to=[contact.email], reply_to=reply_to, headers={"Message-ID": message_id}
+    return render_email(
+        "plan_shared",
+        context,
+        to=[contact.email],
+        language=contact.language,
+        reply_to=reply_to,
+        headers={"Message-ID": message_id},
     )
-    message.attach_alternative(html, "text/html")
-    return message
 
 
 @transaction.atomic

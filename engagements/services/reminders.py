@@ -16,11 +16,11 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import F, Max, Q
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from advisors.models import AdvisorProfile
+from core.emails import render_email
 
 from ..models import MEETING_MAX_MINUTES, ExpectationCheckpoint, Meeting, PlanShare, Reminder
 from ..rules import reminders as reminder_rules
@@ -246,15 +246,11 @@ def build_reminder_email(reminder: Reminder) -> EmailMultiAlternatives:
         "link": _reminder_link(reminder),
         "brief": meeting_brief(meeting=reminder.meeting) if reminder.meeting_id and last_call else None,
     }
-    with (
-        translation.override(profile.language if profile else settings.LANGUAGE_CODE),
-        timezone.override(settings.TIME_ZONE),
-    ):
-        subject = " ".join(render_to_string("emails/reminder_subject.txt", context).split())
-        text = render_to_string("emails/reminder_body.txt", context)
-        html = render_to_string("emails/reminder_body.html", context)
-    message = EmailMultiAlternatives(
-        subject, text, to=[recipient.email], cc=cc, headers={"Message-ID": reminder_message_id(reminder)}
+    return render_email(
+        "reminder",
+        context,
+        to=[recipient.email],
+        language=profile.language if profile else settings.LANGUAGE_CODE,
+        cc=cc,
+        headers={"Message-ID": reminder_message_id(reminder)},
     )
-    message.attach_alternative(html, "text/html")
-    return message
