@@ -1,4 +1,4 @@
-"""Anonymised case studies and their discussion (DOMAIN.md: casestudies).
+"""Anonymised case studies and their discussion (docs/domain.md, The model).
 
 A case study may name the engagement it was written from (`source_engagement`): that link is
 for the anonymisation check and the author's own reference, never shown on a public page.

@@ -1,4 +1,4 @@
-"""Demo data that tells the stories of DOMAIN.md. Every name is invented.
+"""Demo data that tells the stories of docs/domain.md. Every name is invented.
 
 All dates are relative to "now", so the demo always has meetings coming up. Each row is
 found by a natural key and updated in place, so running the seed again changes no counts.

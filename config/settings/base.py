@@ -35,8 +35,9 @@ SITE_URL = env("DJANGO_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 PLAN_UPLOAD_MAX_MB = env.int("RAPPORT_PLAN_UPLOAD_MAX_MB", default=20)
 PLAN_LINK_MAX_AGE_DAYS = env.int("RAPPORT_PLAN_LINK_MAX_AGE_DAYS", default=30)
 
-# Reminders and flags (DOMAIN.md). Every key is optional; the defaults are in
-# engagements/rules/reminders.py (Timings) and engagements/rules/flags.py (Thresholds).
+# Reminders and flags (docs/domain.md, Reminder policy; docs/domain.md, Flag rules). Every key
+# is optional; the defaults are in engagements/rules/reminders.py (Timings) and
+# engagements/rules/flags.py (Thresholds).
 RAPPORT_REMINDERS: dict = {}
 RAPPORT_FLAG_RULES: dict = {}
 # A claimed reminder not marked sent after this long belongs to a worker that died: the

@@ -1,4 +1,4 @@
-"""The flag rules of DOMAIN.md as pure functions over plain facts.
+"""The flag rules (docs/domain.md, Flag rules) as pure functions over plain facts.
 
 Each rule returns the automatic flags that should be open now, keyed by (kind, subject).
 engagements.services.flags turns that into rows: it raises what is new, updates what

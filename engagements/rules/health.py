@@ -6,7 +6,7 @@ from ..models import Flag, Health
 
 
 def health_for_open_flags(severities: Iterable[str]) -> str:
-    """Red with an open high flag, amber with an open medium flag, else green (DOMAIN.md)."""
+    """Red with an open high flag, amber with an open medium flag, else green (docs/domain.md, Health)."""
     severities = set(severities)
     if Flag.Severity.HIGH in severities:
         return Health.RED

@@ -1,4 +1,4 @@
-"""The flag rules of DOMAIN.md ("Rules that raise flags"), through the real services.
+"""The flag rules (docs/domain.md, Flag rules), through the real services.
 
 Each rule: the flag is raised once (kind, severity, subject), a second sync raises nothing
 new, it clears itself when the condition no longer holds unless it is sticky, a flag a

@@ -1,4 +1,4 @@
-"""The reminder policy of DOMAIN.md ("Reminders (Celery)") at its boundaries.
+"""The reminder policy (docs/domain.md, Reminder policy) at its boundaries.
 
 Pure functions, no database: each test builds the facts of one meeting or checkpoint and
 asks which reminders are due at a given moment, the way the periodic scan does.
@@ -303,6 +303,6 @@ def test_a_checkpoint_due_on_the_day_summer_time_changes_is_due_at_8_local_time(
     assert due == expected_utc
     assert due.astimezone(AMS).hour == 8
     assert checkpoint_reminders(due_on=due_on, status="open", now=expected_utc - SECOND, timings=TIMINGS) == []
-    assert [d.due_at for d in checkpoint_reminders(due_on=due_on, status="open", now=expected_utc, timings=TIMINGS)] == [
-        expected_utc
-    ]
+    assert [
+        d.due_at for d in checkpoint_reminders(due_on=due_on, status="open", now=expected_utc, timings=TIMINGS)
+    ] == [expected_utc]
