@@ -8,6 +8,11 @@ decides access to engagement data.
 - community members (and anyone without an advisor role): none;
 - superusers: all (they run the Django admin anyway).
 
+Every page of the workspace answers 404 to anyone who is not an advisor or a superuser: the
+pages of an engagement, a plan, a meeting or a client because the row is not theirs to see,
+and the lists, the "new" forms and My week through `require_advisor` (not an empty list).
+Views call the `require_*` and `get_*_for_user` functions here and decide nothing themselves.
+
 Who changes what on an engagement: everyone who may see it works on it (intake, plans,
 meetings, logs, checkpoints); only its lead, the manager of the lead's team and superusers
 (staff) change who leads it, who is a member, and its stage.
@@ -30,6 +35,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from advisors import roles
+from advisors.models import AdvisorProfile
 
 from .models import Client, ClientContact, DraftPlan, Engagement, ExpectationCheckpoint, Meeting, PlanShare
 
@@ -83,9 +89,33 @@ def can_change_engagement_staffing(user: User, engagement: Engagement) -> bool:
     return team_id is not None and _team_id(engagement.lead) == team_id
 
 
+def works_on_engagements(user: User) -> bool:
+    """The workspace (engagements, clients, My week) is for advisors and superusers; to
+    everyone else, community members included, none of its pages exist."""
+    return bool(user.is_authenticated and user.is_active and (user.is_superuser or roles.is_advisor(user)))
+
+
+def require_advisor(user: User) -> None:
+    """Http404 unless the user works on engagements: a list page or a "new" form of the
+    workspace is not there for anyone else (not an empty list: nothing to learn from it)."""
+    if not works_on_engagements(user):
+        raise Http404(_("Not found."))
+
+
 def can_read_lessons(user: User) -> bool:
     """The lessons panel and the lesson search: advisors (and staff), nobody else."""
-    return bool(user.is_authenticated and user.is_active and (user.is_superuser or roles.is_advisor(user)))
+    return works_on_engagements(user)
+
+
+def require_lesson_reader(user: User) -> None:
+    if not can_read_lessons(user):
+        raise Http404(_("Not found."))
+
+
+def can_see_intakes_taking_lessons(user: User) -> bool:
+    """The lesson search's count of recent intakes that took a lesson along: managers (of
+    their team's engagements) and superusers."""
+    return bool(user.is_authenticated and user.is_active and (user.is_superuser or roles.is_manager(user)))
 
 
 def lesson_visibility(user: User) -> QuerySet[Engagement]:
@@ -98,6 +128,21 @@ def can_edit_client_profile(user: User) -> bool:
     if not user.is_authenticated or not user.is_active:
         return False
     return user.is_superuser or roles.is_manager(user)
+
+
+def require_client_profile_editor(user: User) -> None:
+    if not can_edit_client_profile(user):
+        raise Http404(_("Not found."))
+
+
+def get_calendar_owner(token: str) -> AdvisorProfile:
+    """The advisor whose private calendar feed a token opens, or Http404. The token is the
+    key (calendar apps send no session); it opens the feed of an active advisor only, so a
+    former advisor's or a community member's token opens nothing."""
+    profile = AdvisorProfile.objects.filter(calendar_token=token).select_related("user").first()
+    if profile is None or not profile.user.is_active or not roles.is_advisor(profile.user):
+        raise Http404(_("Not found."))
+    return profile
 
 
 def get_engagement_for_user(user: User, pk: int, *, write: bool = False) -> Engagement:

@@ -12,7 +12,6 @@ from core.form_views import form_page, render_form
 
 from .. import policy, selectors, services
 from ..forms import ClientForm, ComplaintForm, ContactForm, ContactLeftForm
-from .engagements import _require_advisor
 
 
 def _client_url(client_id: int) -> str:
@@ -22,6 +21,7 @@ def _client_url(client_id: int) -> str:
 @login_required
 def client_list(request):
     """engagements/client_list.html: the clients the user may see, searchable."""
+    policy.require_advisor(request.user)
     visible = policy.engagements_visible_to(request.user)
     clients = (
         policy.clients_visible_to(request.user)
@@ -60,7 +60,7 @@ def _client_form_page(request, *, instance=None, **page):
 
 @login_required
 def client_create(request):
-    _require_advisor(request.user)
+    policy.require_advisor(request.user)
     return _client_form_page(
         request,
         save=partial(services.client_create, by=request.user),

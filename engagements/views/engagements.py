@@ -2,13 +2,11 @@ from functools import partial
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from advisors import roles
 from core.form_views import form_page
 
 from .. import lessons, policy, selectors, services
@@ -17,14 +15,10 @@ from ..forms import EngagementForm
 from ..models import Flag, PlanAnswer
 
 
-def _require_advisor(user):
-    if not roles.is_advisor(user) and not user.is_superuser:
-        raise Http404
-
-
 @login_required
 def engagement_list(request):
     """engagements/engagement_list.html: filter, search, sort, 25 a page."""
+    policy.require_advisor(request.user)
     clients = policy.clients_visible_to(request.user)
     filterset = EngagementFilter(
         request.GET,
@@ -59,7 +53,7 @@ def intake_panel(user, *, engagement=None, client=None, comparison=None, may_tak
 
 @login_required
 def engagement_create(request):
-    _require_advisor(request.user)
+    policy.require_advisor(request.user)
     form = EngagementForm(
         request.POST or None,
         clients=policy.clients_visible_to(request.user),
@@ -88,8 +82,7 @@ def engagement_create(request):
 def intake_panel_fragment(request):
     """The new-engagement form's lessons panel for the client just chosen (htmx swaps it in):
     nothing for no client, 404 for one the user may not see."""
-    if not policy.can_read_lessons(request.user):
-        raise Http404
+    policy.require_lesson_reader(request.user)
     chosen = request.GET.get("client", "")
     if not chosen.isdigit():
         return render(request, "engagements/partials/intake_panel_slot.html", {})

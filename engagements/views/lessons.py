@@ -4,13 +4,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from advisors import roles
 from core.form_views import form_page
 
 from .. import lessons, policy, selectors, services
@@ -18,14 +16,9 @@ from ..forms import ClientProfileForm, LessonTakeForm
 from ..models import Client, Complaint
 
 
-def _require_lesson_reader(user):
-    if not policy.can_read_lessons(user):
-        raise Http404
-
-
 def _lesson_action(request, pk: int, service, success: str):
     engagement = policy.get_engagement_for_user(request.user, pk, write=True)
-    _require_lesson_reader(request.user)
+    policy.require_lesson_reader(request.user)
     form = LessonTakeForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("That lesson could not be found. Reload the page and try again."))
@@ -54,12 +47,12 @@ def lesson_untake(request, pk: int):
 @login_required
 def lesson_search(request):
     """engagements/lesson_search.html: one search over lessons, decisions and case summaries."""
-    _require_lesson_reader(request.user)
+    policy.require_lesson_reader(request.user)
     query = request.GET.get("q", "").strip()[:200]
     results = lessons.search_lessons(user=request.user, query=query) if query else []
     page = Paginator(results, 20).get_page(request.GET.get("page"))
     context = {"q": query, "page": page, "searched": bool(query)}
-    if roles.is_manager(request.user) or request.user.is_superuser:
+    if policy.can_see_intakes_taking_lessons(request.user):
         context["taking_lessons"] = lessons.intakes_taking_lessons(user=request.user)
     return render(request, "engagements/lesson_search.html", context)
 
@@ -67,7 +60,7 @@ def lesson_search(request):
 @login_required
 def client_profile(request):
     """engagements/client_profile.html: the firm's client profile, for every advisor."""
-    _require_lesson_reader(request.user)
+    policy.require_lesson_reader(request.user)
     profile = selectors.firm_client_profile()
     sizes, categories = dict(Client.Size.choices), dict(Complaint.Category.choices)
     context = {
@@ -83,8 +76,7 @@ def client_profile(request):
 
 @login_required
 def client_profile_edit(request):
-    if not policy.can_edit_client_profile(request.user):
-        raise Http404
+    policy.require_client_profile_editor(request.user)
     profile = selectors.firm_client_profile()
     return form_page(
         request,

@@ -1,25 +1,21 @@
 from datetime import timedelta
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
-from advisors import roles
-from advisors.models import AdvisorProfile
-
-from .. import selectors
+from .. import policy, selectors
 from ..calendar import meetings_to_ics
 from ..models import Meeting
-from .engagements import _require_advisor
 
 
 @login_required
 def my_week(request):
     """engagements/my_week.html: the next 7 days' meetings with their readiness, meetings
     waiting for a log, and the user's open flags."""
-    _require_advisor(request.user)
+    policy.require_advisor(request.user)
     return render(request, "engagements/my_week.html", selectors.my_week(user=request.user))
 
 
@@ -27,9 +23,7 @@ def my_week(request):
 def calendar_feed(request, token: str):
     """The advisor's private feed: whoever has the URL sees the titles, so it names no more
     than the calendar entry does and can be revoked by resetting the token."""
-    profile = AdvisorProfile.objects.filter(calendar_token=token).select_related("user").first()
-    if profile is None or not profile.user.is_active or not roles.is_advisor(profile.user):
-        raise Http404
+    profile = policy.get_calendar_owner(token)
     since = timezone.now() - timedelta(days=7)
     meetings = (
         selectors.meetings_of_advisor(profile.user)

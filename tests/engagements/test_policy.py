@@ -1,8 +1,10 @@
 """Who sees which engagement: the policy module and the views that use it."""
 
 import pytest
+from django.http import Http404
 from django.urls import reverse
 
+from advisors import roles
 from engagements import policy
 from tests import factories
 
@@ -70,6 +72,26 @@ def test_community_member_sees_no_engagement(client, community_member, engagemen
     assert client.get(detail_url(engagement_a)).status_code == 404
     list_page = client.get(reverse("engagements:list"))
     assert engagement_a.title not in list_page.content.decode()
+
+
+@pytest.mark.parametrize("who", ["consultant_a", "manager", "staff"])
+def test_advisors_and_superusers_work_on_engagements(request, who):
+    user = request.getfixturevalue(who)
+    assert policy.works_on_engagements(user)
+    policy.require_advisor(user)  # no 404
+
+
+@pytest.mark.parametrize("who", ["community member", "no role", "staff without a role", "inactive consultant"])
+def test_the_workspace_is_a_404_to_everyone_else(who):
+    user = {
+        "community member": lambda: factories.UserFactory(roles=[roles.COMMUNITY_MEMBER]),
+        "no role": lambda: factories.UserFactory(),
+        "staff without a role": lambda: factories.UserFactory(is_staff=True),
+        "inactive consultant": lambda: factories.UserFactory(roles=[roles.CONSULTANT], is_active=False),
+    }[who]()
+    assert not policy.works_on_engagements(user)
+    with pytest.raises(Http404):
+        policy.require_advisor(user)
 
 
 def test_anonymous_users_are_sent_to_login(client, engagement_a):

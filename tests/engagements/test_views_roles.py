@@ -2,7 +2,10 @@
 
 - pages of an engagement: the lead, a member and the team's manager open them; another
   consultant and a community member get a 404 that names nothing; anonymous users log in;
-- list pages: a community member sees no engagement data; anonymous users log in;
+- list pages: a community member gets a 404 (the workspace does not exist for them);
+  anonymous users log in;
+- every URL of engagements/urls.py, GET and POST: a community member gets a 404 that names
+  nothing (ENGAGEMENT_URLS, checked against the URLconf so a new URL needs a row);
 - POST actions: the lead's work is saved; the same POST by an outsider is a 404 and
   changes nothing;
 - query counts: the same upper bound holds for a few rows and for many;
@@ -19,10 +22,12 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import reverse
+from django.urls import URLPattern, get_resolver, reverse
 from django.utils import timezone
 
 from advisors import roles
+from engagements import urls as engagement_urls
+from engagements.links import plan_link_token
 from engagements.models import (
     Client,
     ClientContact,
@@ -309,23 +314,15 @@ def test_engagement_list_shows_the_member_the_engagement_they_belong_to_only(
     assert scene_a.client.name not in content  # not even in the client filter
 
 
-def test_community_member_sees_no_engagement_in_the_engagement_list(client, community_member, scene_a):
+def test_community_member_gets_404_for_the_engagement_list(client, community_member, scene_a):
+    # Not an empty list: the workspace does not exist for a member (issue 9).
     client.force_login(community_member)
-    response = client.get(reverse("engagements:list"))
-    assert response.status_code == 200
-    content = text_of(response)
-    assert "No engagements match" in content
-    for secret in scene_a.secrets:
-        assert secret not in content
+    assert_not_found_and_names_nothing(client.get(reverse("engagements:list")), scene_a)
 
 
-def test_community_member_sees_no_client_in_the_client_list(client, community_member, scene_a):
+def test_community_member_gets_404_for_the_client_list(client, community_member, scene_a):
     client.force_login(community_member)
-    response = client.get(reverse("engagements:clients"))
-    assert response.status_code == 200
-    content = text_of(response)
-    assert "No clients found." in content
-    assert scene_a.client.name not in content
+    assert_not_found_and_names_nothing(client.get(reverse("engagements:clients")), scene_a)
 
 
 def test_client_list_shows_the_lead_their_client_and_not_others(client, consultant_a, scene_a):
@@ -653,6 +650,126 @@ def test_community_member_gets_404_for_creating_an_engagement(client, community_
     response = client.post(reverse("engagements:create"), new_engagement_data)
     assert response.status_code == 404
     assert not Engagement.objects.filter(title="Rota redesign").exists()
+
+
+# --- a community member: a 404 on every URL of the engagements app ------------------------------------
+def _share_of(s: Scene) -> PlanShare:
+    share, _ = PlanShare.objects.get_or_create(
+        plan=s.plan, contact=s.contact, defaults={"shared_at": timezone.now(), "shared_by": s.engagement.lead}
+    )
+    return share
+
+
+def _engagement_url(name: str, pk: Callable[[Scene], int]) -> Callable[[Scene], str]:
+    return lambda s: reverse(f"engagements:{name}", args=[pk(s)])
+
+
+# Every URL name of engagements/urls.py, built for the scene. A URL added there without a row
+# here fails test_every_engagement_url_has_a_row_in_the_community_member_matrix.
+ENGAGEMENT_URLS: dict[str, Callable[[Scene], str]] = {
+    "list": lambda s: reverse("engagements:list"),
+    "create": lambda s: reverse("engagements:create") + f"?client={s.client.pk}",
+    "intake_panel": lambda s: reverse("engagements:intake_panel") + f"?client={s.client.pk}",
+    "detail": _engagement_url("detail", lambda s: s.engagement.pk),
+    "edit": _engagement_url("edit", lambda s: s.engagement.pk),
+    "lesson_take": _engagement_url("lesson_take", lambda s: s.engagement.pk),
+    "lesson_untake": _engagement_url("lesson_untake", lambda s: s.engagement.pk),
+    "lesson_search": lambda s: reverse("engagements:lesson_search") + "?q=rota",
+    "client_profile": lambda s: reverse("engagements:client_profile"),
+    "client_profile_edit": lambda s: reverse("engagements:client_profile_edit"),
+    "plan_upload": _engagement_url("plan_upload", lambda s: s.engagement.pk),
+    "meeting_create": _engagement_url("meeting_create", lambda s: s.engagement.pk),
+    "checkpoint_create": _engagement_url("checkpoint_create", lambda s: s.engagement.pk),
+    "plan_download": _engagement_url("plan_download", lambda s: s.plan.pk),
+    "plan_share": _engagement_url("plan_share", lambda s: s.plan.pk),
+    "plan_share_revoke": _engagement_url("plan_share_revoke", lambda s: _share_of(s).pk),
+    "meeting": _engagement_url("meeting", lambda s: s.meeting.pk),
+    "meeting_edit": _engagement_url("meeting_edit", lambda s: s.meeting.pk),
+    "meeting_cancel": _engagement_url("meeting_cancel", lambda s: s.meeting.pk),
+    "meeting_log": _engagement_url("meeting_log", lambda s: s.past_meeting.pk),
+    "meeting_ics": _engagement_url("meeting_ics", lambda s: s.meeting.pk),
+    "checkpoint_answer": _engagement_url("checkpoint_answer", lambda s: s.checkpoint.pk),
+    "checkpoint_waive": _engagement_url("checkpoint_waive", lambda s: s.checkpoint.pk),
+    "clients": lambda s: reverse("engagements:clients") + "?q=Hoeksma",
+    "client_create": lambda s: reverse("engagements:client_create"),
+    "client": _engagement_url("client", lambda s: s.client.pk),
+    "client_edit": _engagement_url("client_edit", lambda s: s.client.pk),
+    "contact_create": _engagement_url("contact_create", lambda s: s.client.pk),
+    "complaint_create": _engagement_url("complaint_create", lambda s: s.client.pk),
+    "contact_edit": _engagement_url("contact_edit", lambda s: s.contact.pk),
+    "contact_left": _engagement_url("contact_left", lambda s: s.contact.pk),
+    "my_week": lambda s: reverse("engagements:my_week"),
+}
+# POST only: a GET is a 405 for everyone (the lead too, see test_meeting_cancel_is_post_only),
+# before any user or row is looked at, so it tells nobody anything.
+POST_ONLY = {"lesson_take", "lesson_untake", "plan_share_revoke", "meeting_cancel"}
+# The engagement views that config/urls.py serves outside the app, and why they are not rows:
+# no session decides what they show, the token in the URL does.
+NOT_IN_THE_MATRIX = {
+    "client_plan": "the client's answer page: anonymous by design, the signed link is the key",
+    "client_plan_file": "the client's copy of the plan: anonymous by design, the signed link is the key",
+    "calendar_feed": "the advisor's calendar feed: the private token is the key, for an active advisor only",
+}
+every_engagement_url = pytest.mark.parametrize("url_name", list(ENGAGEMENT_URLS))
+
+
+def test_every_engagement_url_has_a_row_in_the_community_member_matrix():
+    assert {pattern.name for pattern in engagement_urls.urlpatterns} == set(ENGAGEMENT_URLS)
+
+
+def test_every_other_engagement_view_in_the_root_urlconf_says_why_it_is_not_in_the_matrix():
+    outside = {
+        pattern.name
+        for pattern in get_resolver().url_patterns
+        if isinstance(pattern, URLPattern) and pattern.callback.__module__.startswith("engagements.")
+    }
+    assert outside == set(NOT_IN_THE_MATRIX)
+
+
+@every_engagement_url
+def test_community_member_gets_404_for_every_engagement_url(client, community_member, scene_a, url_name):
+    client.force_login(community_member)
+    response = client.get(ENGAGEMENT_URLS[url_name](scene_a))
+    if url_name in POST_ONLY:
+        assert response.status_code == 405
+        assert not [secret for secret in scene_a.secrets if secret in text_of(response)]
+    else:
+        assert_not_found_and_names_nothing(response, scene_a)
+
+
+@every_engagement_url
+def test_community_member_posting_to_any_engagement_url_gets_404_and_changes_nothing(
+    client, community_member, scene_a, url_name
+):
+    url = ENGAGEMENT_URLS[url_name](scene_a)
+    action = next((a for a in ACTIONS if a.url(scene_a) == url.split("?")[0]), None)
+    data = action.data(scene_a) if action else {"title": "Posted by a member", "name": "Posted by a member"}
+    client.force_login(community_member)
+
+    response = client.post(url, data)
+
+    assert_not_found_and_names_nothing(response, scene_a)
+    if action:
+        assert not action.done(scene_a)
+    assert not Engagement.objects.filter(title="Posted by a member").exists()
+    assert not Client.objects.filter(name="Posted by a member").exists()
+
+
+def test_a_community_member_opens_a_clients_signed_link_as_anyone_would(
+    client, community_member, scene_a, django_capture_on_commit_callbacks
+):
+    # Anonymous by design: being logged in as a member neither opens more nor closes it.
+    url = reverse("client_plan", args=[plan_link_token(_share_of(scene_a))])
+    client.force_login(community_member)
+    assert scene_a.plan.title in text_of(client.get(url))
+    assert client.get(reverse("client_plan", args=["not-a-token"])).status_code == 404
+
+
+def test_a_calendar_token_of_a_community_member_opens_no_feed(client, community_member):
+    # Token-based: the feed answers only for an active advisor's token, whoever asks.
+    profile = factories.AdvisorProfileFactory(user=community_member)
+    client.force_login(community_member)
+    assert client.get(reverse("calendar_feed", args=[profile.calendar_token])).status_code == 404
 
 
 # --- query counts do not grow with rows ----------------------------------------------------------------
