@@ -47,6 +47,21 @@ def can_author(user) -> bool:
     return _active(user) and (user.is_superuser or roles.is_advisor(user))
 
 
+def _require(allowed: bool) -> None:
+    """A 404, not a 403, for what a user may not do: the page is not there for them."""
+    if not allowed:
+        raise Http404(_("Not found."))
+
+
+def require_author(user) -> None:
+    """The authoring pages (a new case, my cases) exist for authors only."""
+    _require(can_author(user))
+
+
+def require_moderator(user) -> None:
+    _require(is_moderator(user))
+
+
 def cases_visible_to(user) -> QuerySet[CaseStudy]:
     """The cases a user may open: public ones, plus their own, plus every case for editors."""
     cases = CaseStudy.objects.all()
@@ -73,6 +88,12 @@ def can_edit_case(user, case: CaseStudy) -> bool:
     return _active(user) and case.author_id == user.pk and can_author(user)
 
 
+def get_case_to_edit(user, slug: str) -> CaseStudy:
+    case = get_case_for_user(user, slug)
+    _require(can_edit_case(user, case))
+    return case
+
+
 def can_submit_case(user, case: CaseStudy) -> bool:
     return case.status == CaseStudy.Status.DRAFT and can_edit_case(user, case)
 
@@ -86,6 +107,12 @@ def can_close_case(user, case: CaseStudy) -> bool:
     if case.status != CaseStudy.Status.PUBLISHED:
         return False
     return is_editor(user) or (_active(user) and case.author_id == user.pk)
+
+
+def get_case_to_close(user, slug: str) -> CaseStudy:
+    case = get_case_for_user(user, slug)
+    _require(can_close_case(user, case))
+    return case
 
 
 def can_archive_case(user, case: CaseStudy) -> bool:
@@ -133,6 +160,12 @@ def can_delete_comment(user, comment: Comment) -> bool:
 
 def can_report_comment(user, comment: Comment) -> bool:
     return can_comment(user) and comment.author_id != user.pk and comment.status == Comment.Status.VISIBLE
+
+
+def get_comment_to_report(user, pk: int) -> Comment:
+    comment = get_comment_for_user(user, pk)
+    _require(can_report_comment(user, comment))
+    return comment
 
 
 def comments_visible_to(user, case: CaseStudy) -> Q:

@@ -110,8 +110,7 @@ def _with_preview(request, form, **page):
 @require_http_methods(["GET", "POST"])
 def case_create(request):
     """A new case, from scratch or (?engagement=<pk>) from an engagement's lesson."""
-    if not policy.can_author(request.user):
-        raise Http404(_("Not found."))
+    policy.require_author(request.user)
     source = request.POST.get("source_engagement") if request.method == "POST" else request.GET.get("engagement")
     lesson = _source_lesson(request, source)
     initial = {"source_engagement": lesson.engagement_id} if lesson else {}
@@ -138,9 +137,7 @@ def case_create(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def case_edit(request, slug):
-    case = policy.get_case_for_user(request.user, slug)
-    if not policy.can_edit_case(request.user, case):
-        raise Http404(_("Not found."))
+    case = policy.get_case_to_edit(request.user, slug)
     # A copy for the form: validating a bound ModelForm writes into its instance.
     form = CaseStudyForm(request.POST or None, instance=CaseStudy.objects.get(pk=case.pk))
     page = {"title": _("Edit the case study"), "back_url": case.get_absolute_url(), "case": case}
@@ -194,9 +191,7 @@ def case_archive(request, slug):
 @login_required
 @require_http_methods(["GET", "POST"])
 def case_close(request, slug):
-    case = policy.get_case_for_user(request.user, slug)
-    if not policy.can_close_case(request.user, case):
-        raise Http404(_("Not found."))
+    case = policy.get_case_to_close(request.user, slug)
     form = CloseForm(request.POST or None, initial={"closing_summary": case.closing_summary})
     return form_page(
         request,
@@ -215,8 +210,7 @@ def case_close(request, slug):
 @login_required
 def case_workspace(request):
     """casestudies/workspace.html: the author's own cases, and for editors the review queue."""
-    if not policy.can_author(request.user):
-        raise Http404(_("Not found."))
+    policy.require_author(request.user)
     context = {
         "mine": selectors.casestudy_list_for_author(user=request.user),
         "in_review": selectors.casestudy_list_in_review() if policy.is_editor(request.user) else None,
@@ -301,9 +295,7 @@ def comment_delete(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def comment_report(request, pk):
-    comment = policy.get_comment_for_user(request.user, pk)
-    if not policy.can_report_comment(request.user, comment):
-        raise Http404(_("Not found."))
+    comment = policy.get_comment_to_report(request.user, pk)
     form = ReportForm(request.POST or None)
     if request.method == "POST" and over_limit(request, name="reports_per_member", key=f"user:{request.user.pk}"):
         form.is_valid()
@@ -336,8 +328,7 @@ def comment_report(request, pk):
 @login_required
 def moderation_queue(request):
     """casestudies/moderation.html: held, hidden and reported comments, with their history."""
-    if not policy.is_moderator(request.user):
-        raise Http404(_("Not found."))
+    policy.require_moderator(request.user)
     return render(
         request, "casestudies/moderation.html", {"comments": selectors.moderation_queue(), "form": ModerateForm()}
     )
@@ -346,8 +337,7 @@ def moderation_queue(request):
 @require_POST
 @login_required
 def comment_moderate(request, pk):
-    if not policy.is_moderator(request.user):
-        raise Http404(_("Not found."))
+    policy.require_moderator(request.user)
     comment = policy.get_comment_for_user(request.user, pk)
     form = ModerateForm(request.POST)
     if form.is_valid():
