@@ -1,9 +1,65 @@
+"""The Django admin for staff. It obeys the rules the forms do: the single-row ones hold in
+the models (clean() and constraints, which every admin form runs), the writes go through the
+services where the admin's form fits them, and whatever is saved or deleted here brings the
+engagement's automatic flags (and so its health) in line, as a service would."""
+
+from collections.abc import Iterable
+
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.html import format_html
 
 from . import models, services
 from .forms import ClientProfileForm
+
+
+def _open_engagement_ids(client_ids: Iterable[int | None]) -> set[int]:
+    """What a fact about a client concerns: its engagements that have not ended."""
+    engagements = models.Engagement.objects.filter(client_id__in=[pk for pk in client_ids if pk])
+    return set(engagements.exclude(stage__in=models.Engagement.ENDED_STAGES).values_list("pk", flat=True))
+
+
+def _adopt(obj, saved) -> None:
+    """The admin goes on with (logs, redirects to) its own object: make it the row the service saved."""
+    vars(obj).update(vars(saved))
+
+
+class SyncsFlags:
+    """A ModelAdmin mixin: after a save (with its inlines and many-to-many fields, so in
+    save_related) or a delete, services.flags_sync runs for each engagement the object
+    concerns, before and after the change (an object moved to another engagement concerns both)."""
+
+    def engagement_ids(self, obj) -> set[int]:
+        raise NotImplementedError
+
+    def _sync(self, engagement_ids: set[int]) -> None:
+        for pk in models.Engagement.objects.filter(pk__in=engagement_ids).values_list("pk", flat=True):
+            services.flags_sync(engagement_id=pk)
+
+    def remember(self, obj, form, change) -> None:
+        """What the stored object concerns before the change; kept on the form, which belongs
+        to this request (the ModelAdmin serves them all)."""
+        form.engagements_before = self.engagement_ids(type(obj).objects.get(pk=obj.pk)) if change else set()
+
+    def save_model(self, request, obj, form, change):
+        self.remember(obj, form, change)
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        self._sync(getattr(form, "engagements_before", set()) | self.engagement_ids(form.instance))
+
+    def delete_model(self, request, obj):
+        concerned = self.engagement_ids(obj)
+        super().delete_model(request, obj)
+        self._sync(concerned)
+
+    def delete_queryset(self, request, queryset):
+        concerned = set().union(*(self.engagement_ids(obj) for obj in queryset))
+        super().delete_queryset(request, queryset)
+        self._sync(concerned)
 
 
 class ContactInline(admin.TabularInline):
@@ -14,24 +70,46 @@ class ContactInline(admin.TabularInline):
 
 
 @admin.register(models.Client)
-class ClientAdmin(admin.ModelAdmin):
+class ClientAdmin(SyncsFlags, admin.ModelAdmin):
     list_display = ["name", "sector", "size", "fit"]
     list_filter = ["fit", "size", "sector"]
     search_fields = ["name", "sector", "notes", "fit_reason"]
-    inlines = [ContactInline]
+    inlines = [ContactInline]  # a contact who left (or came back) here changes the flags
+
+    def engagement_ids(self, obj):
+        return _open_engagement_ids([obj.pk])
+
+
+CONTACT_FIELDS = ["name", "email", "role", "language", "is_decision_maker"]
 
 
 @admin.register(models.ClientContact)
-class ClientContactAdmin(admin.ModelAdmin):
+class ClientContactAdmin(SyncsFlags, admin.ModelAdmin):
     list_display = ["name", "client", "role", "email", "language", "is_decision_maker", "left_on"]
     list_filter = ["language", "is_decision_maker", ("left_on", admin.EmptyFieldListFilter)]
     search_fields = ["name", "email", "role", "client__name"]
     list_select_related = ["client"]
     autocomplete_fields = ["client", "replaced_by"]
 
+    def engagement_ids(self, obj):
+        return _open_engagement_ids([obj.client_id])
+
+    def save_model(self, request, obj, form, change):
+        """Through the contact services (one address per contact of a client, whatever its case;
+        a departure not in the future, a successor of the same client)."""
+        self.remember(obj, form, change)
+        data = form.cleaned_data
+        if change:
+            services.contact_update(contact=obj, **{name: data[name] for name in form.changed_data})
+            return
+        saved = services.contact_create(client=data["client"], **{name: data[name] for name in CONTACT_FIELDS})
+        if data.get("left_on"):
+            services.contact_mark_left(contact=saved, left_on=data["left_on"], replaced_by=data.get("replaced_by"))
+        _adopt(obj, saved)
+
 
 @admin.register(models.Engagement)
-class EngagementAdmin(admin.ModelAdmin):
+class EngagementAdmin(SyncsFlags, admin.ModelAdmin):
     list_display = ["title", "client", "lead", "stage", "health", "budget", "starts_on"]
     list_filter = ["stage", "health", "advisor_role", "lead"]
     search_fields = ["title", "client__name", "stated_request", "underlying_need"]
@@ -40,6 +118,9 @@ class EngagementAdmin(admin.ModelAdmin):
     readonly_fields = ["health"]
     date_hierarchy = "created_at"
 
+    def engagement_ids(self, obj):
+        return {obj.pk}
+
 
 class PlanShareInline(admin.TabularInline):
     model = models.PlanShare
@@ -47,11 +128,26 @@ class PlanShareInline(admin.TabularInline):
     autocomplete_fields = ["contact", "shared_by"]
 
 
+class DraftPlanAdminForm(forms.ModelForm):
+    def clean(self):
+        data = super().clean()
+        try:  # the rule of services.plan_upload; the file stays as it is here
+            services.plan_check_content(file=self.instance.file, summary=data.get("summary", ""))
+        except ValidationError as error:
+            self.add_error(None, error)
+        return data
+
+
 @admin.register(models.DraftPlan)
-class DraftPlanAdmin(admin.ModelAdmin):
+class DraftPlanAdmin(SyncsFlags, admin.ModelAdmin):
     # The file lives in private storage, which has no URL: the admin links to the
     # permission-checked download instead of showing its file widget.
+    form = DraftPlanAdminForm
     exclude = ["file"]
+
+    def engagement_ids(self, obj):
+        return {obj.engagement_id}
+
     readonly_fields = ["file_download"]
 
     @admin.display(description="file")
@@ -84,7 +180,13 @@ class MeetingLogInline(admin.StackedInline):
 
 
 @admin.register(models.Meeting)
-class MeetingAdmin(admin.ModelAdmin):
+class MeetingAdmin(SyncsFlags, admin.ModelAdmin):
+    """Saved as the admin does (staff may record a meeting of the past, which meeting_schedule
+    refuses), then the flags follow."""
+
+    def engagement_ids(self, obj):
+        return {obj.engagement_id}
+
     list_display = ["__str__", "starts_at", "duration_minutes", "status"]
     list_filter = ["status", "purpose", "starts_at"]
     search_fields = ["engagement__title", "engagement__client__name", "location"]
@@ -95,7 +197,10 @@ class MeetingAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.MeetingLog)
-class MeetingLogAdmin(admin.ModelAdmin):
+class MeetingLogAdmin(SyncsFlags, admin.ModelAdmin):
+    def engagement_ids(self, obj):
+        return {obj.meeting.engagement_id}
+
     list_display = [
         "meeting",
         "satisfaction",
@@ -111,7 +216,10 @@ class MeetingLogAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.ExpectationCheckpoint)
-class ExpectationCheckpointAdmin(admin.ModelAdmin):
+class ExpectationCheckpointAdmin(SyncsFlags, admin.ModelAdmin):
+    def engagement_ids(self, obj):
+        return {obj.engagement_id}
+
     list_display = ["__str__", "due_on", "status", "recorded_via", "answered_at"]
     list_filter = ["status", "topic", "recorded_via", "due_on"]
     search_fields = ["question", "client_answer", "engagement__title"]
@@ -120,12 +228,24 @@ class ExpectationCheckpointAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.Complaint)
-class ComplaintAdmin(admin.ModelAdmin):
+class ComplaintAdmin(SyncsFlags, admin.ModelAdmin):
     list_display = ["category", "client", "engagement", "received_on", "recorded_by"]
     list_filter = ["category", "received_on"]
     search_fields = ["description", "client__name", "engagement__title"]
     list_select_related = ["client", "engagement__client", "recorded_by"]
     autocomplete_fields = ["client", "engagement", "recorded_by"]
+
+    def engagement_ids(self, obj):
+        return _open_engagement_ids([obj.client_id])
+
+    def save_model(self, request, obj, form, change):
+        """A new complaint is recorded by complaint_record (received on a day that has come,
+        about an engagement of its client), in the name of whoever the form says took it."""
+        if change:
+            return super().save_model(request, obj, form, change)
+        data = form.cleaned_data
+        fields = {name: data[name] for name in ["client", "engagement", "category", "received_on", "description"]}
+        _adopt(obj, services.complaint_record(by=data["recorded_by"], **fields))
 
 
 @admin.register(models.Flag)

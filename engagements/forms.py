@@ -1,6 +1,7 @@
 from crispy_forms.layout import Div, Fieldset, Layout
 from django import forms
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +19,7 @@ from .models import (
     ExpectationCheckpoint,
     Meeting,
     MeetingLog,
+    check_answer_has_reason,
 )
 from .validators import validate_plan_file
 
@@ -138,13 +140,6 @@ class EngagementForm(CrispyMixin, forms.ModelForm):
             ),
         )
 
-    def clean(self):
-        data = super().clean()
-        starts, ends = data.get("starts_on"), data.get("ends_on")
-        if starts and ends and ends < starts:
-            self.add_error("ends_on", _("The end date comes before the start date."))
-        return data
-
 
 # --- clients -----------------------------------------------------------------------------------
 class ClientForm(CrispyMixin, forms.ModelForm):
@@ -210,14 +205,7 @@ class ContactForm(CrispyMixin, forms.ModelForm):
 
     def __init__(self, *args, client, **kwargs):
         super().__init__(*args, **kwargs)
-        self.client = client
-
-    def clean_email(self):
-        email = self.cleaned_data["email"]
-        others = ClientContact.objects.filter(client=self.client, email__iexact=email).exclude(pk=self.instance.pk)
-        if others.exists():
-            raise forms.ValidationError(_("This client already has a contact with this e-mail address."))
-        return email
+        self.client = client  # e-mail addresses are unique per client: services.contact_create says so
 
 
 class ContactLeftForm(CrispyMixin, forms.Form):
@@ -229,12 +217,6 @@ class ContactLeftForm(CrispyMixin, forms.Form):
         self.fields["replaced_by"].queryset = ClientContact.objects.filter(
             client_id=contact.client_id, left_on__isnull=True
         ).exclude(pk=contact.pk)
-
-    def clean_left_on(self):
-        left_on = self.cleaned_data["left_on"]
-        if left_on > timezone.localdate():
-            raise forms.ValidationError(_("Record a departure once it happened; this date is in the future."))
-        return left_on
 
 
 class ComplaintForm(CrispyMixin, forms.ModelForm):
@@ -248,12 +230,6 @@ class ComplaintForm(CrispyMixin, forms.ModelForm):
         self.fields["engagement"].queryset = engagements
         self.fields["engagement"].error_messages["invalid_choice"] = _("Choose an engagement of this client.")
         self.fields["received_on"].initial = timezone.localdate()
-
-    def clean_received_on(self):
-        received_on = self.cleaned_data["received_on"]
-        if received_on > timezone.localdate():
-            raise forms.ValidationError(_("This date is in the future."))
-        return received_on
 
 
 # --- plans ---------------------------------------------------------------------------------------
@@ -269,12 +245,6 @@ class PlanUploadForm(CrispyMixin, forms.ModelForm):
         model = DraftPlan
         fields = ["title", "summary", "budget", "file"]
         widgets = {"summary": forms.Textarea(attrs={"rows": 4})}
-
-    def clean(self):
-        data = super().clean()
-        if not data.get("file") and not data.get("summary") and not self.errors.get("file"):
-            raise forms.ValidationError(_("Give the plan a file, a summary, or both."))
-        return data
 
 
 class PlanShareForm(CrispyMixin, forms.Form):
@@ -312,9 +282,12 @@ class ClientAnswerForm(CrispyMixin, forms.Form):
 
     def clean(self):
         data = super().clean()
-        answer = data.get("matches_expectations")
-        if answer in (DraftPlan.Answer.PARTLY, DraftPlan.Answer.NO) and not data.get("adjustments", "").strip():
-            self.add_error("adjustments", _("Tell us where the plan should change, so we can adjust it."))
+        # The model's rule (services.plan_answer_record keeps it too), asked before the service
+        # is called: this page shows the form's errors only.
+        try:
+            check_answer_has_reason(data.get("matches_expectations", ""), data.get("adjustments", ""))
+        except ValidationError as error:
+            self.add_error(None, error)
         return data
 
 
@@ -366,13 +339,6 @@ class MeetingForm(CrispyMixin, forms.ModelForm):
         self.fields["advisor_attendees"].queryset = get_user_model().objects.filter(on_it).order_by("first_name")
         if not self.instance.pk:
             self.fields["advisor_attendees"].initial = [engagement.lead_id]
-
-    def clean_starts_at(self):
-        starts_at = self.cleaned_data["starts_at"]
-        moved = not self.instance.pk or starts_at != self.instance.starts_at
-        if moved and starts_at <= timezone.now():
-            raise forms.ValidationError(_("This moment has passed; schedule the meeting in the future."))
-        return starts_at
 
 
 class MeetingLogForm(CrispyMixin, forms.ModelForm):

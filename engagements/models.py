@@ -1,4 +1,4 @@
-"""The engagement domain of DOMAIN.md. Rules that are facts live in the database as
+"""The engagement domain (docs/domain.md, The model). Rules that are facts live in the database as
 constraints; rules that cross rows live in services and selectors."""
 
 import secrets
@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower, Trim
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from advisors.models import Language
@@ -85,6 +86,9 @@ class Client(BaseModel):
         return self.name
 
 
+EMAIL_TAKEN = _("This client already has a contact with this e-mail address.")
+
+
 class ClientContact(BaseModel):
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="contacts")
     name = models.CharField(_("name"), max_length=200)
@@ -117,6 +121,17 @@ class ClientContact(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.client})"
+
+    def clean(self) -> None:
+        errors = {}
+        if self.left_on is not None and self.left_on > timezone.localdate():
+            errors["left_on"] = _("Record a departure once it happened; this date is in the future.")
+        if self.replaced_by_id is not None and (
+            self.replaced_by_id == self.pk or self.replaced_by.client_id != self.client_id
+        ):
+            errors["replaced_by"] = _("Choose another contact of the same client.")
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def is_active(self) -> bool:
@@ -198,8 +213,19 @@ class Engagement(BaseModel):
     def __str__(self) -> str:
         return f"{self.title} ({self.client})"
 
+    def clean(self) -> None:
+        # Also a constraint; here so that the message stands next to the end date.
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": _("The end date comes before the start date.")})
+
     def get_absolute_url(self) -> str:
         return reverse("engagements:detail", args=[self.pk])
+
+
+def check_answer_has_reason(matches_expectations: str, adjustments: str) -> None:
+    """A plan that matches only partly, or not at all, says where it should change."""
+    if matches_expectations in ("partly", "no") and not (adjustments or "").strip():
+        raise ValidationError({"adjustments": _("Tell us where the plan should change, so we can adjust it.")})
 
 
 class DraftPlan(BaseModel):
@@ -254,6 +280,9 @@ class DraftPlan(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.title} v{self.version}"
+
+    def clean(self) -> None:
+        check_answer_has_reason(self.matches_expectations, self.adjustments)
 
     @property
     def is_shared(self) -> bool:
@@ -348,6 +377,9 @@ class PlanAnswer(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.share.contact.name}: {self.get_matches_expectations_display()}"
+
+    def clean(self) -> None:
+        check_answer_has_reason(self.matches_expectations, self.adjustments)
 
 
 class Meeting(BaseModel):
@@ -519,6 +551,12 @@ class ExpectationCheckpoint(BaseModel):
     def __str__(self) -> str:
         return f"{self.get_topic_display()} · {self.engagement.title}"
 
+    def clean(self) -> None:
+        # An answer keeps what the client said (the flags and the timeline quote it).
+        answered = self.status in (self.Status.CONFIRMED, self.Status.MISALIGNED)
+        if answered and not self.client_answer.strip():
+            raise ValidationError({"client_answer": models.Field.default_error_messages["blank"]})
+
 
 class Complaint(BaseModel):
     class Category(models.TextChoices):
@@ -554,6 +592,15 @@ class Complaint(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.get_category_display()} · {self.client}"
+
+    def clean(self) -> None:
+        errors = {}
+        if self.received_on is not None and self.received_on > timezone.localdate():
+            errors["received_on"] = _("This date is in the future.")
+        if self.engagement_id and self.client_id and self.engagement.client_id != self.client_id:
+            errors["engagement"] = _("This engagement belongs to another client.")
+        if errors:
+            raise ValidationError(errors)
 
 
 class Flag(BaseModel):

@@ -46,3 +46,154 @@ def test_non_staff_are_kept_out_of_the_admin(client, consultant_a):
     response = client.get(reverse("admin:engagements_engagement_changelist"))
     assert response.status_code == 302
     assert "login" in response.url
+
+
+# --- the admin obeys the rules the forms do, and the flags follow what it saves -----------------------
+def _admin_url(model_name: str, *args) -> str:
+    return reverse(f"admin:engagements_{model_name}_{'change' if args else 'add'}", args=args)
+
+
+def _form_errors(response) -> dict:
+    assert response.status_code == 200, "the admin saved what it should have refused"
+    return response.context["adminform"].form.errors
+
+
+def _complaint_data(engagement, by, **changes) -> dict:
+    from django.utils import timezone
+
+    data = {
+        "client": engagement.client_id,
+        "engagement": engagement.pk,
+        "category": "invoice",
+        "description": "The invoice did not match the quote.",
+        "received_on": timezone.localdate().isoformat(),
+        "recorded_by": by.pk,
+    }
+    return {**data, **changes}
+
+
+def _open_flags(engagement, kind: str):
+    from engagements.models import Flag
+
+    return Flag.objects.filter(engagement=engagement, kind=kind, status__in=Flag.OPEN_STATUSES)
+
+
+def test_a_complaint_added_in_the_admin_raises_the_complaint_flag(client, staff, engagement_a):
+    from tests import factories
+
+    for _ in range(2):
+        factories.ComplaintFactory(client=engagement_a.client, recorded_by=staff)
+    client.force_login(staff)
+
+    response = client.post(_admin_url("complaint"), _complaint_data(engagement_a, staff))
+
+    assert response.status_code == 302
+    assert _open_flags(engagement_a, "repeated_complaints").count() == 1
+    assert engagement_a.client.complaints.latest("created_at").recorded_by == staff
+
+
+def test_the_admin_refuses_a_complaint_from_the_future_with_the_forms_message(client, staff, engagement_a):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from engagements.models import Complaint
+
+    client.force_login(staff)
+    tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
+
+    response = client.post(_admin_url("complaint"), _complaint_data(engagement_a, staff, received_on=tomorrow))
+
+    assert _form_errors(response) == {"received_on": ["This date is in the future."]}
+    assert not Complaint.objects.exists()
+
+
+def test_the_admin_refuses_a_complaint_about_another_clients_engagement(client, staff, engagement_a):
+    from tests import factories
+
+    client.force_login(staff)
+    other_client = factories.ClientFactory()
+
+    response = client.post(_admin_url("complaint"), _complaint_data(engagement_a, staff, client=other_client.pk))
+
+    assert _form_errors(response) == {"engagement": ["This engagement belongs to another client."]}
+
+
+def _contact_data(contact, **changes) -> dict:
+    data = {
+        "client": contact.client_id,
+        "name": contact.name,
+        "role": contact.role,
+        "email": contact.email,
+        "language": contact.language,
+        "is_decision_maker": "on" if contact.is_decision_maker else "",
+        "left_on": "",
+        "replaced_by": "",
+    }
+    return {**data, **changes}
+
+
+def test_a_decision_maker_who_left_set_in_the_admin_raises_the_stakeholder_flag(client, staff, engagement_a):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tests import factories
+
+    director = factories.ContactFactory(client=engagement_a.client, is_decision_maker=True)
+    client.force_login(staff)
+    today, tomorrow = timezone.localdate(), timezone.localdate() + timedelta(days=1)
+
+    refused = client.post(_admin_url("clientcontact", director.pk), _contact_data(director, left_on=tomorrow))
+    assert _form_errors(refused) == {"left_on": ["Record a departure once it happened; this date is in the future."]}
+    assert not _open_flags(engagement_a, "stakeholder_change").exists()
+
+    saved = client.post(_admin_url("clientcontact", director.pk), _contact_data(director, left_on=today))
+    assert saved.status_code == 302
+    assert _open_flags(engagement_a, "stakeholder_change").count() == 1
+
+
+def test_a_low_satisfaction_logged_in_the_admin_raises_the_flag_and_deleting_the_log_clears_it(
+    client, staff, engagement_a
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from engagements.models import MeetingLog
+    from tests import factories
+
+    meeting = factories.MeetingFactory(engagement=engagement_a, starts_at=timezone.now() - timedelta(days=1))
+    client.force_login(staff)
+    data = {
+        "meeting": meeting.pk,
+        "summary": "Tense.",
+        "satisfaction": "1",
+        "signals": "[]",
+        "longest_monologue_minutes": "0",
+        "logged_by": staff.pk,
+    }
+
+    assert client.post(_admin_url("meetinglog"), data).status_code == 302
+    assert _open_flags(engagement_a, "dissatisfied").count() == 1
+
+    log = MeetingLog.objects.get()
+    response = client.post(reverse("admin:engagements_meetinglog_delete", args=[log.pk]), {"post": "yes"})
+    assert response.status_code == 302
+    assert not _open_flags(engagement_a, "dissatisfied").exists()
+
+
+def test_the_admin_refuses_a_plan_without_a_summary_and_an_answer_without_a_reason(client, staff, engagement_a):
+    from engagements.models import DraftPlan
+
+    client.force_login(staff)
+    data = {"engagement": engagement_a.pk, "version": "1", "title": "Plan", "summary": "", "created_by": staff.pk}
+    data |= {"shares-TOTAL_FORMS": "0", "shares-INITIAL_FORMS": "0"}
+
+    response = client.post(_admin_url("draftplan"), data)
+    assert _form_errors(response) == {"__all__": ["Give the plan a file, a summary, or both."]}
+    assert not DraftPlan.objects.exists()
+
+    response = client.post(_admin_url("draftplan"), data | {"summary": "s", "matches_expectations": "partly"})
+    assert _form_errors(response)["adjustments"] == ["Tell us where the plan should change, so we can adjust it."]
+    assert not DraftPlan.objects.exists()

@@ -14,7 +14,14 @@ from .engagements import engagement_create, engagement_update
 from .flags import engagement_refresh_health, flags_sync, flags_sync_for_client
 from .lessons import client_profile_save, lesson_take, lesson_untake
 from .meetings import meeting_cancel, meeting_log_save, meeting_reschedule, meeting_schedule
-from .plans import plan_answer_record, plan_share, plan_share_email_send, plan_share_revoke, plan_upload
+from .plans import (
+    plan_answer_record,
+    plan_check_content,
+    plan_share,
+    plan_share_email_send,
+    plan_share_revoke,
+    plan_upload,
+)
 from .reminders import reminder_send, reminders_scan
 
 __all__ = [
@@ -40,6 +47,7 @@ __all__ = [
     "meeting_reschedule",
     "meeting_schedule",
     "plan_answer_record",
+    "plan_check_content",
     "plan_share",
     "plan_share_email_send",
     "plan_share_revoke",

@@ -22,7 +22,7 @@ def _check_related(engagement: Engagement, plan: DraftPlan | None, contacts) -> 
 
 def _check_future(starts_at) -> None:
     if starts_at <= timezone.now():
-        raise ValidationError({"starts_at": _("A meeting is scheduled in the future; this moment has passed.")})
+        raise ValidationError({"starts_at": _("This moment has passed; schedule the meeting in the future.")})
 
 
 @transaction.atomic

@@ -1,6 +1,7 @@
 import logging
 import uuid
 from datetime import timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -24,12 +25,21 @@ logger = logging.getLogger(__name__)
 ANSWER_REPEAT_WINDOW = timedelta(minutes=1)
 
 
-def plan_upload(*, engagement: Engagement, by, title: str, summary: str = "", budget=None, file=None) -> DraftPlan:
+def plan_check_content(*, file=None, summary: str = "") -> None:
+    """A plan has a file, a summary, or both (the upload form and the admin ask it here)."""
+    if not file and not (summary or "").strip():
+        raise ValidationError(_("Give the plan a file, a summary, or both."))
+
+
+def plan_upload(
+    *, engagement: Engagement, by, title: str, summary: str = "", budget: Decimal | None = None, file=None
+) -> DraftPlan:
     """Store a new version of the engagement's plan: 1, 2, 3... with no gaps or doubles.
 
     The engagement row is locked while the next number is taken, so two uploads at once get
     consecutive numbers (and the unique constraint guards the rest).
     """
+    plan_check_content(file=file, summary=summary)
     with transaction.atomic():
         Engagement.objects.select_for_update().filter(pk=engagement.pk).first()
         last = DraftPlan.objects.filter(engagement=engagement).aggregate(last=Max("version"))["last"] or 0
