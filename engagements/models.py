@@ -111,7 +111,14 @@ class ClientContact(BaseModel):
         verbose_name = _("client contact")
         verbose_name_plural = _("client contacts")
         constraints = [
-            models.UniqueConstraint(fields=["client", "email"], name="clientcontact_unique_email"),
+            # Whatever its case (the one address, as mail servers read it), and only when given.
+            models.UniqueConstraint(
+                "client",
+                Lower("email"),
+                name="clientcontact_unique_email_any_case",
+                condition=~Q(email=""),
+                violation_error_message=EMAIL_TAKEN,
+            ),
             models.CheckConstraint(condition=~Q(replaced_by=F("pk")), name="clientcontact_not_replaced_by_self"),
             models.CheckConstraint(
                 condition=Q(replaced_by__isnull=True) | Q(left_on__isnull=False),

@@ -133,6 +133,19 @@ def _contact_data(contact, **changes) -> dict:
     return {**data, **changes}
 
 
+def test_the_admin_refuses_a_contacts_address_in_another_case(client, staff):
+    from engagements.models import ClientContact
+    from tests import factories
+
+    anna = factories.ContactFactory(email="anna@client.example")
+    client.force_login(staff)
+
+    response = client.post(_admin_url("clientcontact"), _contact_data(anna, name="Anna 2", email="ANNA@client.example"))
+
+    assert _form_errors(response) == {"__all__": ["This client already has a contact with this e-mail address."]}
+    assert ClientContact.objects.count() == 1
+
+
 def test_a_decision_maker_who_left_set_in_the_admin_raises_the_stakeholder_flag(client, staff, engagement_a):
     from datetime import timedelta
 

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from engagements import services
@@ -121,3 +122,9 @@ def test_a_contact_keeps_its_own_address_in_another_case_and_another_client_may_
 
     assert other.language == "nl"  # the model's default
     assert ClientContact.objects.filter(email__iexact="anna@client.example").count() == 2
+
+
+def test_the_database_refuses_the_same_address_in_another_case_for_one_client():
+    anna = factories.ContactFactory(email="anna@client.example")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        factories.ContactFactory(client=anna.client, email="ANNA@client.example")
