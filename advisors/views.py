@@ -24,7 +24,8 @@ def _own_profile(user) -> AdvisorProfile:
 
 @login_required
 def my_settings(request):
-    """engagements/form.html: the advisor's own title, reminder lead time and e-mail language."""
+    """advisors/settings.html (form.html and the calendar feed): the advisor's own title, reminder
+    lead time and e-mail language."""
     profile = _own_profile(request.user)
     return form_page(
         request,

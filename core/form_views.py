@@ -38,7 +38,7 @@ def render_form(
     back_url,
     engagement=None,
     submit=None,
-    template="engagements/form.html",
+    template="form.html",
     status=200,
     **extra,
 ):
