@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from core.models import BaseModel
+from core.people import display_name
 
 
 class Language(models.TextChoices):
@@ -82,4 +83,4 @@ class AdvisorProfile(BaseModel):
         ]
 
     def __str__(self) -> str:
-        return self.user.get_full_name() or self.user.get_username()
+        return display_name(self.user)

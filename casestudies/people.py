@@ -4,6 +4,8 @@ shown instead (the username only for an account made without a profile, in the a
 
 from django.conf import settings
 
+from core import people
+
 
 def reader_language(user) -> str:
     for profile_name in ("advisor_profile", "member_profile"):
@@ -17,4 +19,4 @@ def display_name(user) -> str:
     profile = getattr(user, "member_profile", None)
     if profile is not None:
         return profile.display_name
-    return user.get_full_name() or user.get_username()
+    return people.display_name(user)

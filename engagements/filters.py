@@ -3,6 +3,8 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.people import display_name
+
 from .models import Client, Engagement, Health
 
 
@@ -42,7 +44,7 @@ class EngagementFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         self.filters["client"].queryset = clients
         self.filters["lead"].queryset = advisors
-        self.filters["lead"].field.label_from_instance = lambda u: u.get_full_name() or u.username
+        self.filters["lead"].field.label_from_instance = display_name
         for field in self.form.fields.values():
             is_select = hasattr(field, "choices")
             field.widget.attrs["class"] = "form-select form-select-sm" if is_select else "form-control form-control-sm"

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import CrispyMixin
+from core.people import display_name
 
 from .models import (
     MEETING_MAX_MINUTES,
@@ -29,7 +30,7 @@ DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%
 
 class AdvisorChoiceMixin:
     def label_from_instance(self, user):
-        return user.get_full_name() or user.get_username()
+        return display_name(user)
 
 
 class AdvisorChoiceField(AdvisorChoiceMixin, forms.ModelChoiceField):

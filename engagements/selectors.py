@@ -8,6 +8,8 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.people import display_name
+
 from . import client_profile
 from .models import (
     Client,
@@ -164,8 +166,7 @@ def engagement_timeline(*, engagement: Engagement) -> list[TimelineEvent]:
             TimelineEvent(
                 taken.created_at,
                 "lesson",
-                _("%(name)s took a lesson into the intake")
-                % {"name": taken.taken_by.get_full_name() or taken.taken_by},
+                _("%(name)s took a lesson into the intake") % {"name": display_name(taken.taken_by)},
                 f"{taken.text} ({taken.origin})" if taken.origin else taken.text,
             )
         )

@@ -3,6 +3,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core.exceptions import ApplicationError
+from core.people import display_name
 
 from .. import policy
 from ..models import Client, Engagement, EngagementChange
@@ -35,24 +36,20 @@ def engagement_create(
     return engagement
 
 
-def _name(user) -> str:
-    return user.get_full_name() or user.get_username()
-
-
 def _staffing_changes(engagement: Engagement, *, by, members, fields) -> list[EngagementChange]:
     """What the update changes of the lead, the members and the stage (unsaved rows)."""
     changes = []
     lead = fields.get("lead")
     if lead is not None and lead.pk != engagement.lead_id:
-        changes.append(EngagementChange(what="lead", before=_name(engagement.lead), after=_name(lead)))
+        changes.append(EngagementChange(what="lead", before=display_name(engagement.lead), after=display_name(lead)))
     stage = fields.get("stage")
     if stage is not None and stage != engagement.stage:
         changes.append(EngagementChange(what="stage", before=engagement.stage, after=stage))
     if members is not None:
         current = {user.pk: user for user in engagement.members.all()}
         wanted = {user.pk: user for user in members}
-        added = sorted(_name(wanted[pk]) for pk in wanted.keys() - current.keys())
-        removed = sorted(_name(current[pk]) for pk in current.keys() - wanted.keys())
+        added = sorted(display_name(wanted[pk]) for pk in wanted.keys() - current.keys())
+        removed = sorted(display_name(current[pk]) for pk in current.keys() - wanted.keys())
         if added or removed:
             changes.append(EngagementChange(what="members", before=", ".join(removed), after=", ".join(added)))
     for change in changes:
