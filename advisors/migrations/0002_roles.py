@@ -1,46 +1,18 @@
-"""Create the three roles of Rapport as groups with their model permissions.
+"""Create the three roles of Rapport as groups, with advisors' own model permissions.
 
-Object-level access (which engagement) is decided by engagements/policy.py; these model
-permissions say what kind of thing a role works with at all. The map is frozen here on
-purpose: a later change of roles gets a migration of its own.
+Each app grants its own permissions to these groups in a data migration of its own
+(engagements 0015, casestudies 0002), so advisors depends on no app above it. Object-level
+access is decided by each app's policy.py; these model permissions say what kind of thing a
+role works with at all. The map is frozen here on purpose: a later change of roles gets a
+migration of its own.
 """
 
+from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-WORK = ["add", "change", "view"]
 ROLE_PERMISSIONS = {
-    "consultant": {
-        "engagements": {
-            "client": WORK,
-            "clientcontact": WORK,
-            "engagement": WORK,
-            "draftplan": WORK,
-            "planshare": WORK,
-            "meeting": WORK,
-            "meetinglog": WORK,
-            "expectationcheckpoint": WORK,
-            "complaint": WORK,
-            "flag": ["add", "view"],
-            "reminder": ["view"],
-        },
-        "advisors": {"team": ["view"], "advisorprofile": ["view"]},
-    },
-    "manager": {
-        "engagements": {
-            "client": WORK,
-            "clientcontact": WORK,
-            "engagement": WORK,
-            "draftplan": WORK,
-            "planshare": WORK,
-            "meeting": WORK,
-            "meetinglog": WORK,
-            "expectationcheckpoint": WORK,
-            "complaint": WORK,
-            "flag": WORK,
-            "reminder": ["view"],
-        },
-        "advisors": {"team": ["view"], "advisorprofile": ["view", "change"]},
-    },
+    "consultant": {"advisors": {"team": ["view"], "advisorprofile": ["view"]}},
+    "manager": {"advisors": {"team": ["view"], "advisorprofile": ["view", "change"]}},
     "community member": {},
 }
 
@@ -48,8 +20,6 @@ ROLE_PERMISSIONS = {
 def create_roles(apps, schema_editor):
     # Permissions are normally made after all migrations ran; make them now so that the
     # groups can hold them on a fresh database.
-    from django.contrib.auth.management import create_permissions
-
     for app_config in apps.get_app_configs():
         app_config.models_module = True
         create_permissions(app_config, apps=apps, verbosity=0)
@@ -79,7 +49,6 @@ def remove_roles(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("advisors", "0001_initial"),
-        ("engagements", "0001_initial"),
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
     ]
