@@ -1,6 +1,6 @@
 """Reads of the engagement domain: each page's data in a fixed number of queries."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime, time, timedelta
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Value
@@ -66,50 +66,74 @@ def _engagement_change_title(change: EngagementChange) -> str:
 def engagement_timeline(*, engagement: Engagement) -> list[TimelineEvent]:
     """Everything that happened in an engagement, newest first (one query per kind of event)."""
     events = [TimelineEvent(engagement.created_at, "engagement", _("Engagement opened"), engagement.title)]
-    for change in engagement.changes.all():
-        events.append(TimelineEvent(change.created_at, "change", _engagement_change_title(change)))
-    for plan in engagement.plans.all():
-        events.append(
-            TimelineEvent(plan.created_at, "plan", _("Plan v%(v)s uploaded") % {"v": plan.version}, plan.title)
+    for kind_of_event in _TIMELINE_SOURCES:
+        events += kind_of_event(engagement)
+    return sorted(events, key=lambda e: e.at, reverse=True)
+
+
+def _change_events(engagement: Engagement) -> list[TimelineEvent]:
+    return [TimelineEvent(c.created_at, "change", _engagement_change_title(c)) for c in engagement.changes.all()]
+
+
+def _plan_events(engagement: Engagement) -> list[TimelineEvent]:
+    return [
+        TimelineEvent(plan.created_at, "plan", _("Plan v%(v)s uploaded") % {"v": plan.version}, plan.title)
+        for plan in engagement.plans.all()
+    ]
+
+
+def _share_events(engagement: Engagement) -> list[TimelineEvent]:
+    return [
+        TimelineEvent(
+            share.shared_at,
+            "share",
+            _("Plan v%(v)s shared with %(name)s") % {"v": share.plan.version, "name": share.contact.name},
         )
-    for share in PlanShare.objects.filter(plan__engagement=engagement).select_related("plan", "contact"):
-        events.append(
-            TimelineEvent(
-                share.shared_at,
-                "share",
-                _("Plan v%(v)s shared with %(name)s") % {"v": share.plan.version, "name": share.contact.name},
-            )
+        for share in PlanShare.objects.filter(plan__engagement=engagement).select_related("plan", "contact")
+    ]
+
+
+def _answer_events(engagement: Engagement) -> list[TimelineEvent]:
+    return [
+        TimelineEvent(
+            answer.created_at,
+            "answer",
+            _("%(name)s answered on plan v%(v)s: %(answer)s")
+            % {
+                "name": answer.share.contact.name,
+                "v": answer.plan.version,
+                "answer": answer.get_matches_expectations_display(),
+            },
+            answer.adjustments,
         )
-    for answer in PlanAnswer.objects.filter(plan__engagement=engagement).select_related("plan", "share__contact"):
-        events.append(
-            TimelineEvent(
-                answer.created_at,
-                "answer",
-                _("%(name)s answered on plan v%(v)s: %(answer)s")
-                % {
-                    "name": answer.share.contact.name,
-                    "v": answer.plan.version,
-                    "answer": answer.get_matches_expectations_display(),
-                },
-                answer.adjustments,
-            )
+        for answer in PlanAnswer.objects.filter(plan__engagement=engagement).select_related("plan", "share__contact")
+    ]
+
+
+def _meeting_events(engagement: Engagement) -> list[TimelineEvent]:
+    return [
+        TimelineEvent(
+            meeting.starts_at,
+            "meeting",
+            _("%(purpose)s meeting (%(status)s)")
+            % {"purpose": meeting.get_purpose_display(), "status": meeting.get_status_display().lower()},
+            meeting.location,
         )
-    for meeting in engagement.meetings.all():
-        events.append(
-            TimelineEvent(
-                meeting.starts_at,
-                "meeting",
-                _("%(purpose)s meeting (%(status)s)")
-                % {"purpose": meeting.get_purpose_display(), "status": meeting.get_status_display().lower()},
-                meeting.location,
-            )
+        for meeting in engagement.meetings.all()
+    ]
+
+
+def _log_events(engagement: Engagement) -> list[TimelineEvent]:
+    return [
+        TimelineEvent(
+            log.created_at, "log", _("Meeting logged: satisfaction %(s)s/5") % {"s": log.satisfaction}, log.summary
         )
-    for log in MeetingLog.objects.filter(meeting__engagement=engagement).select_related("meeting"):
-        events.append(
-            TimelineEvent(
-                log.created_at, "log", _("Meeting logged: satisfaction %(s)s/5") % {"s": log.satisfaction}, log.summary
-            )
-        )
+        for log in MeetingLog.objects.filter(meeting__engagement=engagement).select_related("meeting")
+    ]
+
+
+def _checkpoint_events(engagement: Engagement) -> list[TimelineEvent]:
+    events = []
     for checkpoint in engagement.checkpoints.all():
         events.append(
             TimelineEvent(
@@ -132,15 +156,23 @@ def engagement_timeline(*, engagement: Engagement) -> list[TimelineEvent]:
                     checkpoint.client_answer,
                 )
             )
-    for complaint in Complaint.objects.filter(engagement=engagement):
-        events.append(
-            TimelineEvent(
-                _day_start(complaint.received_on),
-                "complaint",
-                _("Complaint: %(c)s") % {"c": complaint.get_category_display()},
-                complaint.description,
-            )
+    return events
+
+
+def _complaint_events(engagement: Engagement) -> list[TimelineEvent]:
+    return [
+        TimelineEvent(
+            _day_start(complaint.received_on),
+            "complaint",
+            _("Complaint: %(c)s") % {"c": complaint.get_category_display()},
+            complaint.description,
         )
+        for complaint in Complaint.objects.filter(engagement=engagement)
+    ]
+
+
+def _flag_events(engagement: Engagement) -> list[TimelineEvent]:
+    events = []
     for flag in engagement.flags.all():
         events.append(
             TimelineEvent(
@@ -161,16 +193,102 @@ def engagement_timeline(*, engagement: Engagement) -> list[TimelineEvent]:
                     flag.decision_note,
                 )
             )
-    for taken in engagement.lessons_taken.all():  # the page prefetches them with taken_by
-        events.append(
-            TimelineEvent(
-                taken.created_at,
-                "lesson",
-                _("%(name)s took a lesson into the intake") % {"name": display_name(taken.taken_by)},
-                f"{taken.text} ({taken.origin})" if taken.origin else taken.text,
-            )
+    return events
+
+
+def _lesson_events(engagement: Engagement) -> list[TimelineEvent]:
+    return [
+        TimelineEvent(
+            taken.created_at,
+            "lesson",
+            _("%(name)s took a lesson into the intake") % {"name": display_name(taken.taken_by)},
+            f"{taken.text} ({taken.origin})" if taken.origin else taken.text,
         )
-    return sorted(events, key=lambda e: e.at, reverse=True)
+        for taken in engagement.lessons_taken.all()  # the page prefetches them with taken_by
+    ]
+
+
+# One function per kind of event, one query each (the timeline's docstring).
+_TIMELINE_SOURCES = (
+    _change_events,
+    _plan_events,
+    _share_events,
+    _answer_events,
+    _meeting_events,
+    _log_events,
+    _checkpoint_events,
+    _complaint_events,
+    _flag_events,
+    _lesson_events,
+)
+
+
+# --- one selector per page: what the page shows, as one dataclass ---------------------------------
+@dataclass(frozen=True)
+class EngagementPage:
+    """engagements/engagement_detail.html (without the intake's lessons panel: see views)."""
+
+    engagement: Engagement
+    members: QuerySet
+    plans: list
+    latest_answers: QuerySet[PlanAnswer]
+    meetings: QuerySet[Meeting]
+    checkpoints: QuerySet[ExpectationCheckpoint]
+    open_flags: QuerySet[Flag]
+    complaints: QuerySet[Complaint]
+    timeline: list[TimelineEvent]
+    now: datetime
+
+
+def engagement_page(*, engagement: Engagement, now: datetime | None = None) -> EngagementPage:
+    """An engagement's page: intake, plans (with shares and answers), meetings, checkpoints,
+    open flags, complaints and the timeline, each in one query."""
+    return EngagementPage(
+        engagement=engagement,
+        members=engagement.members.all(),
+        plans=list(engagement.plans.prefetch_related("shares__contact")),
+        latest_answers=PlanAnswer.objects.filter(plan__engagement=engagement).select_related("share__contact", "plan")[
+            :5
+        ],
+        meetings=engagement.meetings.select_related("plan", "log").order_by("-starts_at"),
+        checkpoints=engagement.checkpoints.select_related("plan"),
+        open_flags=engagement.flags.filter(status__in=Flag.OPEN_STATUSES),
+        complaints=engagement.complaints.all(),
+        timeline=engagement_timeline(engagement=engagement),
+        now=now or timezone.now(),
+    )
+
+
+@dataclass(frozen=True)
+class ClientPage:
+    """engagements/client_detail.html."""
+
+    client: Client
+    contacts: QuerySet[ClientContact]
+    engagements: QuerySet[Engagement]
+    complaints: QuerySet[Complaint]
+    comparison: "ProfileComparison | None"
+
+
+def client_page(*, client: Client, user) -> ClientPage:
+    """A client's page as `user` may see it: contacts (and who replaced whom), the engagements
+    the user may see, the complaints (one about an engagement follows that engagement's
+    visibility), and how the client compares with the firm's profile."""
+    visible = engagements_visible_to(user)
+    return ClientPage(
+        client=client,
+        contacts=client.contacts.select_related("replaced_by").order_by("left_on", "name"),
+        engagements=visible.filter(client=client).select_related("lead"),
+        complaints=client.complaints.filter(Q(engagement__isnull=True) | Q(engagement__in=visible)).select_related(
+            "engagement", "recorded_by"
+        ),
+        comparison=client_comparison(client=client),
+    )
+
+
+def page_context(page) -> dict:
+    """A page dataclass as a template context, one name a field (not deep-copied)."""
+    return {field.name: getattr(page, field.name) for field in fields(page)}
 
 
 # --- "My week" ----------------------------------------------------------------------------------
@@ -206,7 +324,18 @@ class Readiness:
         return self.open_checkpoints == 0 and self.answer in ("", "yes")
 
 
-def my_week(*, user, now: datetime | None = None) -> dict:
+@dataclass(frozen=True)
+class MyWeek:
+    """engagements/my_week.html."""
+
+    readiness: list[Readiness]
+    waiting_for_log: list[Meeting]
+    flags: list[Flag]
+
+
+def my_week(*, user, now: datetime | None = None) -> MyWeek:
+    """An advisor's week: the next 7 days' meetings with their readiness, the meetings
+    waiting for a log, and the open flags of the engagements the user leads or is on."""
     now = now or timezone.now()
     open_checkpoints = (
         ExpectationCheckpoint.objects.filter(engagement=OuterRef("engagement"), status="open")
@@ -247,7 +376,7 @@ def my_week(*, user, now: datetime | None = None) -> dict:
         .select_related("engagement")
         .order_by("-created_at")
     )
-    return {"readiness": readiness, "waiting_for_log": waiting_for_log, "flags": list(flags)}
+    return MyWeek(readiness=readiness, waiting_for_log=waiting_for_log, flags=list(flags))
 
 
 def meeting_brief(*, meeting: Meeting) -> dict:

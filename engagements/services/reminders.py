@@ -70,74 +70,87 @@ def reminders_scan(*, now: datetime | None = None) -> ScanResult:
     """
     now = now or timezone.now()
     timings = reminder_rules.Timings.from_settings()
-    catch_up = timedelta(days=timings.catch_up_days)
-    today = timezone.localdate(now)
     with transaction.atomic():
-        longest = AdvisorProfile.objects.aggregate(m=Max("reminder_lead_hours"))["m"] or 0
-        horizon = now + timedelta(hours=reminder_rules.longest_lead_hours(timings, [longest]))
-        rows: list[Reminder] = []
-        upcoming = (
-            _meetings()
-            .filter(status=Meeting.Status.SCHEDULED, starts_at__gt=now, starts_at__lte=horizon)
-            .filter(Q(plan__isnull=True) | Q(plan__shared_at__isnull=True) | Q(plan__acknowledged_at__isnull=True))
+        recorded = _record_due_reminders(now=now, timings=timings)
+        engagement_ids = _engagements_with_time_rules(
+            now=now, catch_up=timedelta(days=timings.catch_up_days), today=timezone.localdate(now)
         )
-        unlogged = _meetings().filter(
-            status__in=[Meeting.Status.SCHEDULED, Meeting.Status.HELD],
-            log__isnull=True,
-            starts_at__gte=now - catch_up - MEETING_MAX,
-            starts_at__lte=now - timedelta(hours=timings.log_after_hours),
-        )
-        for meeting in [*upcoming, *unlogged]:
-            for due in reminder_rules.meeting_reminders(_meeting_facts(meeting), now=now, timings=timings):
-                rows.append(
-                    Reminder(kind=due.kind, meeting=meeting, recipient_id=meeting.engagement.lead_id, due_at=due.due_at)
-                )
-        checkpoints = ExpectationCheckpoint.objects.filter(
-            status=ExpectationCheckpoint.Status.OPEN, due_on__gte=today - catch_up, due_on__lte=today
-        ).select_related("engagement")
-        for checkpoint in checkpoints:
-            for due in reminder_rules.checkpoint_reminders(
-                due_on=checkpoint.due_on, status=checkpoint.status, now=now, timings=timings
-            ):
-                rows.append(
-                    Reminder(
-                        kind=due.kind,
-                        checkpoint=checkpoint,
-                        recipient_id=checkpoint.engagement.lead_id,
-                        due_at=due.due_at,
-                    )
-                )
-        Reminder.objects.bulk_create(rows, ignore_conflicts=True)
-
-        engagement_ids = _engagements_with_time_rules(now=now, catch_up=catch_up, today=today)
         for engagement_id in engagement_ids:
             flags_sync(engagement_id=engagement_id, now=now)
+        enqueued = _enqueue_pending(now=now, timings=timings)
+    return ScanResult(recorded=recorded, enqueued=enqueued, engagements_checked=len(engagement_ids))
 
-        pending = list(
-            Reminder.objects.filter(
-                sent_at__isnull=True, skipped_at__isnull=True, due_at__lte=now, due_at__gte=now - catch_up
-            )
-            .filter(claim_is_free(now))
-            .values_list("pk", flat=True)
-        )
-        max_age = timedelta(days=settings.PLAN_LINK_MAX_AGE_DAYS)
-        unsent_shares = list(
-            PlanShare.objects.filter(
-                emailed_at__isnull=True, revoked_at__isnull=True, shared_at__gte=now - max_age, shared_at__lte=now
-            )
-            .filter(claim_is_free(now))
-            .values_list("pk", flat=True)
-        )
-        # robust: one failed enqueue (broker down) must not stop the others; the next scan retries.
-        # Lambdas, not functools.partial: Django logs a robust callback's failure by its
-        # __qualname__, which a partial lacks (the AttributeError would stop the loop).
-        for pk in pending:
-            transaction.on_commit(lambda pk=pk: reminder_send_task.delay(pk), robust=True)
-        for pk in unsent_shares:
-            transaction.on_commit(lambda pk=pk: plan_share_email_send_task.delay(pk), robust=True)
-    return ScanResult(
-        recorded=len(rows), enqueued=len(pending) + len(unsent_shares), engagements_checked=len(engagement_ids)
+
+def _record_due_reminders(*, now: datetime, timings: reminder_rules.Timings) -> int:
+    """Record a row for each reminder due now (a second scan records nothing: the unique
+    constraints ignore what is there). Returns how many rows were offered."""
+    catch_up = timedelta(days=timings.catch_up_days)
+    today = timezone.localdate(now)
+    longest = AdvisorProfile.objects.aggregate(m=Max("reminder_lead_hours"))["m"] or 0
+    horizon = now + timedelta(hours=reminder_rules.longest_lead_hours(timings, [longest]))
+    rows: list[Reminder] = []
+    upcoming = (
+        _meetings()
+        .filter(status=Meeting.Status.SCHEDULED, starts_at__gt=now, starts_at__lte=horizon)
+        .filter(Q(plan__isnull=True) | Q(plan__shared_at__isnull=True) | Q(plan__acknowledged_at__isnull=True))
     )
+    unlogged = _meetings().filter(
+        status__in=[Meeting.Status.SCHEDULED, Meeting.Status.HELD],
+        log__isnull=True,
+        starts_at__gte=now - catch_up - MEETING_MAX,
+        starts_at__lte=now - timedelta(hours=timings.log_after_hours),
+    )
+    for meeting in [*upcoming, *unlogged]:
+        for due in reminder_rules.meeting_reminders(_meeting_facts(meeting), now=now, timings=timings):
+            rows.append(
+                Reminder(kind=due.kind, meeting=meeting, recipient_id=meeting.engagement.lead_id, due_at=due.due_at)
+            )
+    checkpoints = ExpectationCheckpoint.objects.filter(
+        status=ExpectationCheckpoint.Status.OPEN, due_on__gte=today - catch_up, due_on__lte=today
+    ).select_related("engagement")
+    for checkpoint in checkpoints:
+        for due in reminder_rules.checkpoint_reminders(
+            due_on=checkpoint.due_on, status=checkpoint.status, now=now, timings=timings
+        ):
+            rows.append(
+                Reminder(
+                    kind=due.kind,
+                    checkpoint=checkpoint,
+                    recipient_id=checkpoint.engagement.lead_id,
+                    due_at=due.due_at,
+                )
+            )
+    Reminder.objects.bulk_create(rows, ignore_conflicts=True)
+    return len(rows)
+
+
+def _enqueue_pending(*, now: datetime, timings: reminder_rules.Timings) -> int:
+    """After the commit, enqueue the sending of every unsent, unclaimed reminder and plan
+    link e-mail that is still in its window. Returns how many."""
+    catch_up = timedelta(days=timings.catch_up_days)
+    pending = list(
+        Reminder.objects.filter(
+            sent_at__isnull=True, skipped_at__isnull=True, due_at__lte=now, due_at__gte=now - catch_up
+        )
+        .filter(claim_is_free(now))
+        .values_list("pk", flat=True)
+    )
+    max_age = timedelta(days=settings.PLAN_LINK_MAX_AGE_DAYS)
+    unsent_shares = list(
+        PlanShare.objects.filter(
+            emailed_at__isnull=True, revoked_at__isnull=True, shared_at__gte=now - max_age, shared_at__lte=now
+        )
+        .filter(claim_is_free(now))
+        .values_list("pk", flat=True)
+    )
+    # robust: one failed enqueue (broker down) must not stop the others; the next scan retries.
+    # Lambdas, not functools.partial: Django logs a robust callback's failure by its
+    # __qualname__, which a partial lacks (the AttributeError would stop the loop).
+    for pk in pending:
+        transaction.on_commit(lambda pk=pk: reminder_send_task.delay(pk), robust=True)
+    for pk in unsent_shares:
+        transaction.on_commit(lambda pk=pk: plan_share_email_send_task.delay(pk), robust=True)
+    return len(pending) + len(unsent_shares)
 
 
 def _engagements_with_time_rules(*, now: datetime, catch_up: timedelta, today) -> set[int]:

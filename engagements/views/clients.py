@@ -89,17 +89,7 @@ def client_edit(request, pk: int):
 def client_detail(request, pk: int):
     """engagements/client_detail.html: contacts (and who replaced whom), engagements, complaints."""
     client = policy.get_client_for_user(request.user, pk)
-    visible = policy.engagements_visible_to(request.user)
-    context = {
-        "client": client,
-        "contacts": client.contacts.select_related("replaced_by").order_by("left_on", "name"),
-        "engagements": visible.filter(client=client).select_related("lead"),
-        # A complaint about an engagement follows that engagement's visibility.
-        "complaints": client.complaints.filter(Q(engagement__isnull=True) | Q(engagement__in=visible)).select_related(
-            "engagement", "recorded_by"
-        ),
-        "comparison": selectors.client_comparison(client=client),
-    }
+    context = selectors.page_context(selectors.client_page(client=client, user=request.user))
     return render(request, "engagements/client_detail.html", context)
 
 

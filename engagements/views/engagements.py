@@ -4,7 +4,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.form_views import form_page
@@ -12,7 +11,6 @@ from core.form_views import form_page
 from .. import lessons, policy, selectors, services
 from ..filters import EngagementFilter
 from ..forms import EngagementForm
-from ..models import Flag, PlanAnswer
 
 
 @login_required
@@ -124,21 +122,7 @@ def engagement_detail(request, pk: int):
     checkpoints, open flags, and the timeline."""
     engagement = policy.get_engagement_for_user(request.user, pk)
     lessons.prefetch_taken(engagement)
-    plans = list(engagement.plans.prefetch_related("shares__contact"))
-    context = {
-        "engagement": engagement,
-        "members": engagement.members.all(),
-        "plans": plans,
-        "latest_answers": PlanAnswer.objects.filter(plan__engagement=engagement).select_related(
-            "share__contact", "plan"
-        )[:5],
-        "meetings": engagement.meetings.select_related("plan", "log").order_by("-starts_at"),
-        "checkpoints": engagement.checkpoints.select_related("plan"),
-        "open_flags": engagement.flags.filter(status__in=Flag.OPEN_STATUSES),
-        "complaints": engagement.complaints.all(),
-        "timeline": selectors.engagement_timeline(engagement=engagement),
-        "now": timezone.now(),
-    }
+    context = selectors.page_context(selectors.engagement_page(engagement=engagement))
     if engagement.stage == engagement.Stage.INTAKE:
         context |= intake_panel(request.user, engagement=engagement, may_take=True)
     return render(request, "engagements/engagement_detail.html", context)

@@ -16,7 +16,7 @@ def my_week(request):
     """engagements/my_week.html: the next 7 days' meetings with their readiness, meetings
     waiting for a log, and the user's open flags."""
     policy.require_advisor(request.user)
-    return render(request, "engagements/my_week.html", selectors.my_week(user=request.user))
+    return render(request, "engagements/my_week.html", selectors.page_context(selectors.my_week(user=request.user)))
 
 
 @never_cache
