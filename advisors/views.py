@@ -47,3 +47,14 @@ def reset_calendar_feed(request):
     services.advisorprofile_reset_calendar_token(profile=_own_profile(request.user))
     messages.success(request, _("Your calendar feed has a new address; the old one no longer works."))
     return redirect("advisors:settings")
+
+
+@login_required
+def home(request):
+    """Send each role to where its day starts (the site's root, `home`: the roles live here)."""
+    user = request.user
+    if roles.is_advisor(user):
+        return redirect("engagements:my_week")
+    if user.is_staff:
+        return redirect("admin:index")
+    return redirect("casestudies:list")

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from advisors import views as advisors_views
 from core import views as core_views
 from engagements.views import client_link, week
 
@@ -9,7 +10,7 @@ admin.site.site_header = "Rapport administration"
 admin.site.site_title = "Rapport admin"
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", advisors_views.home, name="home"),
     path("health/", core_views.health, name="health"),
     path("accounts/password_reset/", core_views.PasswordResetView.as_view(), name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),

@@ -1,8 +1,10 @@
 """Checks behind /health/: does each service Rapport depends on answer right now?"""
 
+from celery import current_app as celery_app
 from django.db import connection
 
-from config.celery_app import app as celery_app
+# The project's Celery app (config/celery_app.py, loaded with Django by config/__init__.py) is
+# the current one; core reads it through Celery instead of importing config above it.
 
 
 def check_database() -> tuple[bool, str]:

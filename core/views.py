@@ -1,13 +1,10 @@
 from django.conf import settings
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
-
-from advisors import roles
 
 from .health import run_checks
 from .security import client_ip, over_limit
@@ -26,17 +23,6 @@ def health(request):
         "checks": {name: detail for name, (_, detail) in checks.items()},
     }
     return JsonResponse(body, status=200 if healthy else 503)
-
-
-@login_required
-def home(request):
-    """Send each role to where its day starts."""
-    user = request.user
-    if roles.is_advisor(user):
-        return redirect("engagements:my_week")
-    if user.is_staff:
-        return redirect("admin:index")
-    return redirect("casestudies:list")
 
 
 def login_locked_out(request, original_response=None, credentials=None):

@@ -88,7 +88,7 @@ TEMPLATES = [
                 "django.template.context_processors.tz",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "core.context_processors.navigation",
+                "advisors.context_processors.navigation",
                 "casestudies.context_processors.community_navigation",
             ],
         },

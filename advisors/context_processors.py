@@ -1,4 +1,4 @@
-from advisors import roles
+from . import roles
 
 
 def navigation(request):
