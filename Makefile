@@ -56,9 +56,12 @@ worker: install  ## A Celery worker on its own
 beat: install  ## Celery beat on its own
 	$(BIN)/celery -A config beat --loglevel=INFO
 
-lint: install-dev  ## ruff check, format check and the architecture contracts (import-linter)
+lint: install-dev  ## ruff check and format check, django-upgrade, djLint, the architecture contracts
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	@# django-upgrade rewrites; here it must find nothing to rewrite (a rewrite exits non-zero).
+	find manage.py config core advisors engagements casestudies tests bench -name '*.py' -print0 | xargs -0 $(BIN)/django-upgrade --target-version 5.2
+	$(BIN)/djlint templates --lint
 	$(BIN)/lint-imports
 
 fmt: install-dev  ## Format the code

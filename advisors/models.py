@@ -62,7 +62,7 @@ class AdvisorProfile(BaseModel):
         validators=[MinValueValidator(25), MaxValueValidator(336)],
         help_text=_("How long before a plan discussion the first share-the-plan reminder comes."),
     )
-    language = models.CharField(_("language"), max_length=2, choices=Language.choices, default=Language.DUTCH)
+    language = models.CharField(_("language"), max_length=2, choices=Language, default=Language.DUTCH)
     # The secret in the advisor's private calendar feed URL; resetting it revokes old URLs.
     calendar_token = models.CharField(max_length=43, unique=True, default=new_calendar_token, editable=False)
 

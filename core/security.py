@@ -21,7 +21,7 @@ def client_ip(request) -> str:
     X-Forwarded-For entry the nearest trusted proxy added (the ones left of it can be forged)."""
     proxies = settings.RAPPORT_TRUSTED_PROXIES
     if proxies > 0:
-        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+        forwarded = [part.strip() for part in request.headers.get("x-forwarded-for", "").split(",") if part.strip()]
         if len(forwarded) >= proxies and _is_ip(forwarded[-proxies]):
             return forwarded[-proxies]
     return request.META.get("REMOTE_ADDR", "")

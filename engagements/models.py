@@ -197,7 +197,7 @@ class Engagement(BaseModel):
     ends_on = models.DateField(_("ends on"), null=True, blank=True)
     # Derived from the open flags by engagements.services.engagement_refresh_health; stored
     # so that lists can filter and sort on it with an index. Never edited by hand.
-    health = models.CharField(_("health"), max_length=5, choices=Health.choices, default=Health.GREEN, editable=False)
+    health = models.CharField(_("health"), max_length=5, choices=Health, default=Health.GREEN, editable=False)
 
     class Meta:
         ordering = ["-created_at"]

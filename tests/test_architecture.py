@@ -7,10 +7,10 @@
 """
 
 import ast
-import tomllib
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
