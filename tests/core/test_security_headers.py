@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from engagements.links import plan_link_token
 from engagements.models import PlanShare
-from tests.engagements.test_views_roles import ENGAGEMENT_PAGES, LIST_URLS, build_scene
+from tests.engagements.views.test_roles import ENGAGEMENT_PAGES, LIST_URLS, build_scene
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from engagements import services
 from engagements.models import Client
-from tests.engagements.test_views_roles import text_of
+from tests.engagements.views.test_roles import text_of
 
 pytestmark = pytest.mark.django_db
 

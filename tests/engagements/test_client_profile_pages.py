@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from engagements.models import Client, ClientProfile, Complaint, Engagement, Flag
 from tests import factories
-from tests.engagements.test_views_roles import field_errors, text_of
+from tests.engagements.views.test_roles import field_errors, text_of
 
 # Declared for the whole module: a test that takes its user by request.getfixturevalue would
 # otherwise be ordered among the tests without a database, after the transactional ones that

@@ -12,7 +12,7 @@ from core.exceptions import ApplicationError
 from engagements import policy, services
 from engagements.models import Engagement
 from tests import factories
-from tests.engagements.test_views_roles import engagement_form_data, text_of
+from tests.engagements.views.test_roles import engagement_form_data, text_of
 
 pytestmark = pytest.mark.django_db
 

@@ -21,7 +21,7 @@ from casestudies.models import CaseStudy, Theme
 from engagements import lessons
 from engagements.models import ClientProfile, Engagement, Flag, LessonTaken, Meeting, MeetingLog
 from tests import factories
-from tests.engagements.test_views_roles import text_of
+from tests.engagements.views.test_roles import text_of
 from tests.services import require_postgres
 
 SECTOR = "Food retail"

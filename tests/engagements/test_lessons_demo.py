@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from engagements.models import Client, Engagement
-from tests.engagements.test_views_roles import text_of
+from tests.engagements.views.test_roles import text_of
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
