@@ -1,4 +1,7 @@
-"""The flag rules (docs/domain.md, Flag rules), through the real services.
+"""The flag rules (docs/domain.md, Flag rules), through the real services (engagements.services.flags).
+
+The same rules as pure functions, at their boundaries and without the database, are tested in
+tests/engagements/rules/test_flags.py.
 
 Each rule: the flag is raised once (kind, severity, subject), a second sync raises nothing
 new, it clears itself when the condition no longer holds unless it is sticky, a flag a
@@ -528,3 +531,20 @@ def test_an_automatic_resolution_records_when_it_happened(engagement):
 
     assert counts["closed"] == 1
     assert_resolved(flag, at=moment)
+
+
+@pytest.mark.django_db
+def test_refresh_stores_health_from_open_flags_only():
+    engagement = factories.EngagementFactory()
+    factories.FlagFactory(engagement=engagement, severity=Flag.Severity.MEDIUM, subject="a")
+    factories.FlagFactory(
+        engagement=engagement,
+        severity=Flag.Severity.HIGH,
+        subject="b",
+        status=Flag.Status.DISMISSED,
+        closed_at="2026-01-01T00:00Z",
+    )
+
+    assert services.engagement_refresh_health(engagement_id=engagement.pk) == "amber"
+    engagement.refresh_from_db()
+    assert engagement.health == "amber"
