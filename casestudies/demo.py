@@ -1,11 +1,11 @@
 """Demo data of the case-study community: themes, members, three published cases with their
 discussions, a draft written from an engagement, and a moderation queue with work in it.
 
-Run by `manage.py seed_demo` after core/demo.py, whose logins it uses: the consultant
+Run by `manage.py seed_demo` after advisors/demo.py, whose logins it uses: the consultant
 ("consultant") and the second consultant write cases, the manager writes and publishes one,
 the member ("member") and four more members discuss them. Every name and story is invented.
 
-Like core/demo.py: dates are relative to "now", and every row is found by a natural key
+Like the other apps' demos: dates are relative to "now", and every row is found by a natural key
 (a theme or case by its slug, a member by username, a comment by case, author and text, a
 report by comment and reporter) and updated in place, so a second run changes no counts and
 puts the demo back the way it was (a held comment held again, open reports open again).
@@ -35,7 +35,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from advisors import roles
-from core.demo import DEMO_PASSWORD
+from advisors.demo import DEMO_PASSWORD
 from engagements.selectors import engagement_id_led_by, engagement_lesson
 
 from .markup import render_markdown
@@ -69,7 +69,7 @@ class DemoMember:
     joined_days_ago: int
 
 
-# The existing "member" login of core/demo.py, and four more (they log in with DEMO_PASSWORD
+# The existing "member" login of advisors/demo.py, and four more (they log in with DEMO_PASSWORD
 # too). The last one joined yesterday: their first comment waits for a moderator.
 MEMBERS = [
     DemoMember("member", "Joris Bakker", "nl", 120),
@@ -377,7 +377,7 @@ class CaseSeeder:
         self.advisors_by_name = {user.username: user for user in User.objects.filter(username__in=names)}
         missing = names - set(self.advisors_by_name)
         if missing:
-            raise RuntimeError(f"Run core.demo.seed() first: no demo login {', '.join(sorted(missing))}.")
+            raise RuntimeError(f"Run advisors.demo.seed() first: no demo login {', '.join(sorted(missing))}.")
 
     def themes(self) -> None:
         self.themes_by_slug = {}
@@ -501,5 +501,5 @@ class CaseSeeder:
 
 
 def seed(*, now: datetime | None = None) -> list[str]:
-    """Seed the community's demo (after core.demo.seed()); returns what was seeded, a line each."""
+    """Seed the community's demo (after advisors.demo.seed()); returns what was seeded, a line each."""
     return CaseSeeder(now).run()

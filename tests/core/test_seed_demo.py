@@ -7,11 +7,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from advisors import roles
+from advisors.demo import DEMO_PASSWORD, LOGINS
 from casestudies.anonymisation import find_hits, identifying_terms
 from casestudies.models import CaseStudy, Comment, Notification
 from casestudies.selectors import moderation_queue
 from casestudies.services import casestudy_hits
-from core.demo import DEMO_PASSWORD, LOGINS
 from engagements.models import Client, ClientContact, Engagement, Flag, Meeting
 
 pytestmark = pytest.mark.django_db
@@ -47,7 +47,7 @@ def test_seed_prints_logins_that_work_for_each_role(capsys, rf):
         user = authenticate(request, username=login.username, password=DEMO_PASSWORD)
         assert user is not None, login.username
     assert DEMO_PASSWORD in out
-    assert "Seeded casestudies:" in out  # each app's own demo runs after core's, and says what it made
+    assert "Seeded casestudies:" in out  # each app's own demo runs, and says what it made
     assert roles.is_manager(authenticate(request, username="manager", password=DEMO_PASSWORD))
 
 
