@@ -45,3 +45,9 @@ def wait_for(condition, timeout: float = 30.0, interval: float = 0.1) -> bool:
             return True
         time.sleep(interval)
     return bool(condition())
+
+
+def let_in_flight_arrive(seconds: float = 0.5) -> None:
+    """Wait a moment before asserting that nothing more came: anything a worker still had in
+    flight (a duplicate task, a retried send) would have arrived by now."""
+    time.sleep(seconds)

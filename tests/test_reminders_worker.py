@@ -2,7 +2,6 @@
 each reminder reaches the outbox exactly once, whatever runs twice or fails on the way."""
 
 import threading
-import time
 
 import pytest
 from django.core import mail
@@ -11,7 +10,7 @@ from django.db import connections
 from engagements import services
 from engagements.models import Reminder
 from tests.factories import plan_discussions
-from tests.support import FlakyBackend, wait_for
+from tests.support import FlakyBackend, let_in_flight_arrive, wait_for
 
 pytestmark = [pytest.mark.redis]
 
@@ -21,7 +20,7 @@ def all_sent(count):
 
 
 def assert_each_reminder_mailed_once(count):
-    time.sleep(0.5)  # anything still in flight would arrive now
+    let_in_flight_arrive()
     ids = [m.extra_headers["Message-ID"] for m in mail.outbox]
     expected = {f"<reminder-{pk}@127.0.0.1>" for pk in Reminder.objects.values_list("pk", flat=True)}
     assert len(expected) == count

@@ -2,7 +2,6 @@
 a comment committed in the database reaches the outbox exactly once, whatever is enqueued again."""
 
 import threading
-import time
 from unittest import mock
 
 import pytest
@@ -16,7 +15,7 @@ from casestudies import services, tasks
 from casestudies.markup import render_markdown
 from casestudies.models import CaseStudy, Notification
 from casestudies.services import notifications
-from tests.support import wait_for
+from tests.support import let_in_flight_arrive, wait_for
 
 pytestmark = [pytest.mark.redis]
 
@@ -91,7 +90,7 @@ def test_a_committed_comment_is_mailed_once_and_a_second_enqueue_sends_nothing(
     scan = tasks.notifications_scan.delay()
     assert wait_for(lambda: {again.id, scan.id} <= finished_tasks), "the worker did not run the repeats"
 
-    time.sleep(0.5)  # anything still in flight would arrive now
+    let_in_flight_arrive()
     assert message_ids() == [expected_id], "nothing more was sent"
 
 
@@ -101,7 +100,7 @@ def test_a_lost_notification_handed_out_by_the_scan_and_delivered_twice_is_maile
     with mock.patch.object(notifications.notification_send_task, "delay", side_effect=ConnectionError("broker down")):
         services.comment_post(case=case, author=consultant_b, body="Posted while the broker was down.")
     notification = Notification.objects.get()
-    time.sleep(0.5)
+    let_in_flight_arrive()
     assert mail.outbox == [], "the broker was down: nothing was enqueued"
 
     backdate(notification.pk)
@@ -111,6 +110,6 @@ def test_a_lost_notification_handed_out_by_the_scan_and_delivered_twice_is_maile
 
     assert wait_for(sent(notification.pk)), "the worker never sent the lost notification"
     assert wait_for(lambda: duplicate.id in finished_tasks)
-    time.sleep(0.5)
+    let_in_flight_arrive()
     assert message_ids() == [f"<comment-notification-{notification.pk}@127.0.0.1>"]
     assert services.notifications_scan() == 0
