@@ -1,6 +1,7 @@
 import pytest
 from celery.contrib.testing.worker import start_worker
 from celery.signals import task_postrun
+from django.core.cache import cache
 from django.db import connections
 
 from advisors import roles
@@ -30,7 +31,6 @@ def _private_media(tmp_path, settings):
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Rate-limit counters live in the cache: every test starts with none."""
-    from django.core.cache import cache
 
     cache.clear()
     yield

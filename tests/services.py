@@ -20,7 +20,7 @@ def redis_available() -> bool:
     url = settings.CELERY_BROKER_URL
     if not url.startswith("redis://"):
         return False
-    import redis
+    import redis  # only when the broker is Redis (kombu brings it)
 
     try:
         return bool(redis.Redis.from_url(url, socket_connect_timeout=2).ping())

@@ -1,11 +1,18 @@
 """Every model in the admin opens for staff: changelist (with its filters and search) and add."""
 
+from datetime import timedelta
+
 import pytest
+from django.apps import apps
 from django.contrib import admin
+from django.test import RequestFactory
 from django.urls import reverse
+from django.utils import timezone
 
 from advisors import demo as advisors_demo
 from engagements import demo as engagements_demo
+from engagements.models import ClientContact, Complaint, DraftPlan, Flag, MeetingLog
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +41,6 @@ def test_changelist_and_add_page_answer_for_staff(client, staff, model, django_a
 
 
 def _request_of(user):
-    from django.test import RequestFactory
 
     request = RequestFactory().get("/")
     request.user = user
@@ -42,7 +48,6 @@ def _request_of(user):
 
 
 def test_every_domain_model_is_in_the_admin():
-    from django.apps import apps
 
     for app_label in ["advisors", "engagements"]:
         for model in apps.get_app_config(app_label).get_models():
@@ -67,7 +72,6 @@ def _form_errors(response) -> dict:
 
 
 def _complaint_data(engagement, by, **changes) -> dict:
-    from django.utils import timezone
 
     data = {
         "client": engagement.client_id,
@@ -81,13 +85,11 @@ def _complaint_data(engagement, by, **changes) -> dict:
 
 
 def _open_flags(engagement, kind: str):
-    from engagements.models import Flag
 
     return Flag.objects.filter(engagement=engagement, kind=kind, status__in=Flag.OPEN_STATUSES)
 
 
 def test_a_complaint_added_in_the_admin_raises_the_complaint_flag(client, staff, engagement_a):
-    from tests import factories
 
     for _ in range(2):
         factories.ComplaintFactory(client=engagement_a.client, recorded_by=staff)
@@ -101,11 +103,6 @@ def test_a_complaint_added_in_the_admin_raises_the_complaint_flag(client, staff,
 
 
 def test_the_admin_refuses_a_complaint_from_the_future_with_the_forms_message(client, staff, engagement_a):
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from engagements.models import Complaint
 
     client.force_login(staff)
     tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
@@ -117,7 +114,6 @@ def test_the_admin_refuses_a_complaint_from_the_future_with_the_forms_message(cl
 
 
 def test_the_admin_refuses_a_complaint_about_another_clients_engagement(client, staff, engagement_a):
-    from tests import factories
 
     client.force_login(staff)
     other_client = factories.ClientFactory()
@@ -142,8 +138,6 @@ def _contact_data(contact, **changes) -> dict:
 
 
 def test_the_admin_refuses_a_contacts_address_in_another_case(client, staff):
-    from engagements.models import ClientContact
-    from tests import factories
 
     anna = factories.ContactFactory(email="anna@client.example")
     client.force_login(staff)
@@ -155,11 +149,6 @@ def test_the_admin_refuses_a_contacts_address_in_another_case(client, staff):
 
 
 def test_a_decision_maker_who_left_set_in_the_admin_raises_the_stakeholder_flag(client, staff, engagement_a):
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from tests import factories
 
     director = factories.ContactFactory(client=engagement_a.client, is_decision_maker=True)
     client.force_login(staff)
@@ -177,12 +166,6 @@ def test_a_decision_maker_who_left_set_in_the_admin_raises_the_stakeholder_flag(
 def test_a_low_satisfaction_logged_in_the_admin_raises_the_flag_and_deleting_the_log_clears_it(
     client, staff, engagement_a
 ):
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from engagements.models import MeetingLog
-    from tests import factories
 
     meeting = factories.MeetingFactory(engagement=engagement_a, starts_at=timezone.now() - timedelta(days=1))
     client.force_login(staff)
@@ -205,7 +188,6 @@ def test_a_low_satisfaction_logged_in_the_admin_raises_the_flag_and_deleting_the
 
 
 def test_the_admin_refuses_a_plan_without_a_summary_and_an_answer_without_a_reason(client, staff, engagement_a):
-    from engagements.models import DraftPlan
 
     client.force_login(staff)
     data = {"engagement": engagement_a.pk, "version": "1", "title": "Plan", "summary": "", "created_by": staff.pk}

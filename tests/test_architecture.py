@@ -21,8 +21,9 @@ LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
 
 
 def project_modules():
-    for app in APPS:
-        yield from sorted((ROOT / app).rglob("*.py"))
+    """The apps, and the tests and benchmarks that import them."""
+    for folder in (*APPS, "tests", "bench"):
+        yield from sorted((ROOT / folder).rglob("*.py"))
 
 
 def function_level_imports(path: Path):

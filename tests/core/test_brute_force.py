@@ -7,9 +7,11 @@ import logging
 import re
 
 import pytest
+from axes.models import AccessAttempt
 from django.core import mail
 from django.urls import reverse
 
+from core.security import client_ip
 from engagements import services
 from engagements.models import PlanAnswer, PlanShare
 from tests import factories
@@ -83,7 +85,6 @@ def test_a_failed_login_is_logged(client, consultant_a, caplog):
 
 
 def test_staff_lift_a_lockout_in_the_admin(client, consultant_a, staff, settings):
-    from axes.models import AccessAttempt
 
     for _ in range(settings.AXES_FAILURE_LIMIT):
         login(client, "alice", "guess")
@@ -168,7 +169,6 @@ def test_a_forged_forwarded_for_header_falls_back_to_the_peer_address(client, se
 
 
 def test_the_address_behind_a_trusted_proxy_is_the_one_it_added(rf, settings):
-    from core.security import client_ip
 
     settings.RAPPORT_TRUSTED_PROXIES = 1
     request = rf.get("/", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.7", REMOTE_ADDR="10.0.0.2")

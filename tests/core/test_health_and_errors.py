@@ -1,6 +1,8 @@
 import pytest
-from django.test import override_settings
+from django.core.exceptions import PermissionDenied
+from django.test import RequestFactory, override_settings
 from django.urls import reverse
+from django.views.defaults import permission_denied, server_error
 
 from core import health
 
@@ -46,8 +48,6 @@ def test_404_page_is_in_the_sites_style(client, consultant_a):
 
 @pytest.mark.django_db
 def test_500_page_is_in_the_sites_style():
-    from django.test import RequestFactory
-    from django.views.defaults import server_error
 
     response = server_error(RequestFactory().get("/"))
     assert response.status_code == 500
@@ -56,8 +56,6 @@ def test_500_page_is_in_the_sites_style():
 
 @pytest.mark.django_db
 def test_403_page_is_in_the_sites_style(rf, consultant_a):
-    from django.core.exceptions import PermissionDenied
-    from django.views.defaults import permission_denied
 
     request = rf.get("/")
     request.user = consultant_a

@@ -1,7 +1,13 @@
-import pytest
-from django.urls import reverse
-from django.utils import translation
+import re
+from pathlib import Path
 
+import pytest
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from engagements.links import plan_link_token
+from engagements.models import PlanShare
 from tests import factories
 
 
@@ -25,10 +31,6 @@ def test_a_consultant_can_switch_the_workspace_to_dutch(client, consultant_a):
 
 @pytest.mark.django_db
 def test_the_client_page_speaks_the_contacts_language(client, engagement_a):
-    from django.utils import timezone
-
-    from engagements.links import plan_link_token
-    from engagements.models import PlanShare
 
     plan = factories.DraftPlanFactory(engagement=engagement_a, summary="Samenvatting")
     contact = factories.ContactFactory(client=engagement_a.client, language="nl")
@@ -40,10 +42,6 @@ def test_the_client_page_speaks_the_contacts_language(client, engagement_a):
 
 def test_every_string_has_a_dutch_translation():
     """makemessages adds new strings untranslated or fuzzy; neither may reach a Dutch user."""
-    import re
-    from pathlib import Path
-
-    from django.conf import settings
 
     po = (Path(settings.BASE_DIR) / "locale/nl/LC_MESSAGES/django.po").read_text(encoding="utf-8")
     entries = [e for e in po.split("\n\n") if "\nmsgid " in "\n" + e and not e.lstrip().startswith("#~")]

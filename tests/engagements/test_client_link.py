@@ -5,13 +5,14 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from django.core import mail
+from django.core import mail, signing
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from core.exceptions import ApplicationError
 from engagements import services
-from engagements.links import plan_link_token
+from engagements.links import SALT, plan_link_token, share_for_token
 from engagements.models import DraftPlan, ExpectationCheckpoint, PlanAnswer, PlanShare
 from tests import factories
 from tests.files import PDF
@@ -153,9 +154,6 @@ def test_a_link_opens_its_own_plan_only(client, plan, contact, django_capture_on
     share = PlanShare.objects.create(
         plan=plan, contact=contact, shared_at=timezone.now(), shared_by=plan.engagement.lead
     )
-    from django.core import signing
-
-    from engagements.links import SALT
 
     forged = signing.dumps({"share": share.pk, "plan": other_plan.pk}, salt=SALT[:-1] + "x")
     mixed = signing.dumps({"share": share.pk, "plan": other_plan.pk}, salt=SALT)  # right key, wrong pair
@@ -239,8 +237,6 @@ def test_each_sending_has_a_stable_message_id_of_its_own(plan, contact, django_c
 
 def test_an_answer_racing_a_revoke_is_not_stored(plan, contact, django_capture_on_commit_callbacks):
     """The link was good when the page loaded; the revoke lands before the answer is saved."""
-    from core.exceptions import ApplicationError
-    from engagements.links import share_for_token
 
     link = share_and_get_link(plan, contact, django_capture_on_commit_callbacks)
     share = share_for_token(link.removeprefix("/p/").rstrip("/"))

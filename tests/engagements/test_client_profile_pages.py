@@ -5,9 +5,11 @@ profile asks for a confirmation before an engagement is started for it."""
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from engagements import services
 from engagements.models import Client, ClientProfile, Complaint, Engagement, Flag
 from tests import factories
 from tests.engagements.views.test_roles import field_errors, text_of
@@ -203,9 +205,6 @@ def test_a_client_within_the_profile_needs_no_confirmation(client, consultant_a,
 
 
 def test_the_service_refuses_an_outside_client_without_confirmation_too(consultant_a, outside_client):
-    from django.core.exceptions import ValidationError
-
-    from engagements import services
 
     with pytest.raises(ValidationError) as refused:
         services.engagement_create(by=consultant_a, client=outside_client, title="From the admin or an API")

@@ -8,6 +8,7 @@ from html import unescape
 import pytest
 from django.urls import reverse
 
+from advisors import roles
 from core.exceptions import ApplicationError
 from engagements import policy, services
 from engagements.models import Engagement
@@ -20,7 +21,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def member(team, manager):
     """Max: a consultant of the manager's team, member (not lead) of Alice's engagement."""
-    from advisors import roles
 
     user = factories.UserFactory(username="max", first_name="Max", last_name="Member", roles=[roles.CONSULTANT])
     factories.AdvisorProfileFactory(user=user, team=team, manager=manager)

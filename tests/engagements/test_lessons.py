@@ -12,12 +12,14 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
 from advisors import roles
 from casestudies.markup import render_markdown
 from casestudies.models import CaseStudy, Theme
+from core.search import text_search
 from engagements import lessons
 from engagements.models import ClientProfile, Engagement, Flag, LessonTaken, Meeting, MeetingLog
 from tests import factories
@@ -463,9 +465,6 @@ def test_postgres_search_can_use_its_index(db, queryset, field, index):
     """The GIN index is on exactly the expression the search asks (else PostgreSQL would read
     and parse every row): with sequential scans discouraged, the plan names the index."""
     require_postgres()
-    from django.db import connection
-
-    from core.search import text_search
 
     sql, params = text_search(queryset(), (field,), "planning").query.sql_with_params()
     with connection.cursor() as cursor:
