@@ -32,7 +32,9 @@ class SyncsFlags:
     concerns, before and after the change (an object moved to another engagement concerns both)."""
 
     def engagement_ids(self, obj) -> set[int]:
-        raise NotImplementedError
+        """The engagements the object concerns: by default its own (a plan, a meeting, a
+        checkpoint); an admin whose object relates otherwise says so."""
+        return {obj.engagement_id}
 
     def _sync(self, engagement_ids: set[int]) -> None:
         for pk in models.Engagement.objects.filter(pk__in=engagement_ids).values_list("pk", flat=True):
@@ -145,9 +147,6 @@ class DraftPlanAdmin(SyncsFlags, admin.ModelAdmin):
     form = DraftPlanAdminForm
     exclude = ["file"]
 
-    def engagement_ids(self, obj):
-        return {obj.engagement_id}
-
     readonly_fields = ["file_download"]
 
     @admin.display(description="file")
@@ -184,9 +183,6 @@ class MeetingAdmin(SyncsFlags, admin.ModelAdmin):
     """Saved as the admin does (staff may record a meeting of the past, which meeting_schedule
     refuses), then the flags follow."""
 
-    def engagement_ids(self, obj):
-        return {obj.engagement_id}
-
     list_display = ["__str__", "starts_at", "duration_minutes", "status"]
     list_filter = ["status", "purpose", "starts_at"]
     search_fields = ["engagement__title", "engagement__client__name", "location"]
@@ -217,9 +213,6 @@ class MeetingLogAdmin(SyncsFlags, admin.ModelAdmin):
 
 @admin.register(models.ExpectationCheckpoint)
 class ExpectationCheckpointAdmin(SyncsFlags, admin.ModelAdmin):
-    def engagement_ids(self, obj):
-        return {obj.engagement_id}
-
     list_display = ["__str__", "due_on", "status", "recorded_via", "answered_at"]
     list_filter = ["status", "topic", "recorded_via", "due_on"]
     search_fields = ["question", "client_answer", "engagement__title"]
