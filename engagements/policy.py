@@ -89,6 +89,12 @@ def can_change_engagement_staffing(user: User, engagement: Engagement) -> bool:
     return team_id is not None and _team_id(engagement.lead) == team_id
 
 
+def _or_404(allowed: bool) -> None:
+    """A page that is not there for this user answers as if it did not exist at all."""
+    if not allowed:
+        raise Http404(_("Not found."))
+
+
 def works_on_engagements(user: User) -> bool:
     """The workspace (engagements, clients, My week) is for advisors and superusers; to
     everyone else, community members included, none of its pages exist."""
@@ -98,8 +104,7 @@ def works_on_engagements(user: User) -> bool:
 def require_advisor(user: User) -> None:
     """Http404 unless the user works on engagements: a list page or a "new" form of the
     workspace is not there for anyone else (not an empty list: nothing to learn from it)."""
-    if not works_on_engagements(user):
-        raise Http404(_("Not found."))
+    _or_404(works_on_engagements(user))
 
 
 def can_read_lessons(user: User) -> bool:
@@ -108,8 +113,7 @@ def can_read_lessons(user: User) -> bool:
 
 
 def require_lesson_reader(user: User) -> None:
-    if not can_read_lessons(user):
-        raise Http404(_("Not found."))
+    _or_404(can_read_lessons(user))
 
 
 def can_see_intakes_taking_lessons(user: User) -> bool:
@@ -131,8 +135,7 @@ def can_edit_client_profile(user: User) -> bool:
 
 
 def require_client_profile_editor(user: User) -> None:
-    if not can_edit_client_profile(user):
-        raise Http404(_("Not found."))
+    _or_404(can_edit_client_profile(user))
 
 
 def get_calendar_owner(token: str) -> AdvisorProfile:
