@@ -48,6 +48,7 @@ PG = {"host": "127.0.0.1", "port": 5432, "user": "rapport", "password": "rapport
 DB, TEMPLATE, FLOOR_DB = "rapport_load", "rapport_load_template", "rapport_load_floor"
 BROKER = "redis://127.0.0.1:6379/3"
 PASSWORD = "load-test-pass-1"  # bench/load_data.py gives it to every advisor of the test data
+SECRET_KEY = secrets.token_urlsafe(40)  # one per run: a session made by one process holds in the next
 STALE = timedelta(days=1)  # the data's dates are relative to its build: rebuild daily
 # What built the template: a new bench/load_data.py (more data, another shape) rebuilds it.
 DATA_VERSION = hashlib.sha256((ROOT / "bench" / "load_data.py").read_bytes()).hexdigest()[:12]
@@ -61,7 +62,7 @@ def rapport_env(database: str) -> dict:
     return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(40),
+        "DJANGO_SECRET_KEY": SECRET_KEY,
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "DJANGO_SITE_URL": "https://rapport.example.com",
         "DJANGO_SECURE_SSL_REDIRECT": "false",
@@ -97,29 +98,31 @@ def admin(sql: str, *params):
         connection.close()
 
 
-def template_built_at() -> datetime | None:
+def template_built_at(template: str = TEMPLATE) -> datetime | None:
     """When today's template was built; None when missing, unfinished or built by another load_data.py."""
-    rows = admin("SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s", TEMPLATE)
+    rows = admin("SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s", template)
     words = (rows[0][0] or "").split() if rows else []
     if len(words) != 4 or words[0] != "built" or words[2:] != ["data", DATA_VERSION]:
         return None
     return datetime.fromisoformat(words[1])
 
 
-def prepare_data(rebuild: bool) -> None:
-    built = template_built_at()
+def prepare_data(rebuild: bool, *, template: str = TEMPLATE, db: str = DB, scale: str = "1") -> None:
+    """Today's template (built by bench/load_data.py at LOAD_SCALE=scale), copied to db and migrated."""
+    built = template_built_at(template)
     if rebuild or built is None or datetime.now(UTC) - built > STALE:
         print("Building the test data (once a day) ...", flush=True)
-        admin(f"DROP DATABASE IF EXISTS {TEMPLATE} WITH (FORCE)")
-        admin(f"CREATE DATABASE {TEMPLATE}")
-        subprocess.run([PYTHON, str(ROOT / "bench" / "load_data.py")], env=rapport_env(TEMPLATE), check=True)
-        admin(f"COMMENT ON DATABASE {TEMPLATE} IS 'built {datetime.now(UTC).isoformat()} data {DATA_VERSION}'")
-    admin(f"DROP DATABASE IF EXISTS {DB} WITH (FORCE)")
-    admin(f"CREATE DATABASE {DB} TEMPLATE {TEMPLATE}")
+        admin(f"DROP DATABASE IF EXISTS {template} WITH (FORCE)")
+        admin(f"CREATE DATABASE {template}")
+        data_env = {**rapport_env(template), "LOAD_SCALE": scale}
+        subprocess.run([PYTHON, str(ROOT / "bench" / "load_data.py")], env=data_env, check=True)
+        admin(f"COMMENT ON DATABASE {template} IS 'built {datetime.now(UTC).isoformat()} data {DATA_VERSION}'")
+    admin(f"DROP DATABASE IF EXISTS {db} WITH (FORCE)")
+    admin(f"CREATE DATABASE {db} TEMPLATE {template}")
     # Migrations newer than the template (the code moved on since today's build).
-    subprocess.run([PYTHON, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=rapport_env(DB), check=True)
+    subprocess.run([PYTHON, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=rapport_env(db), check=True)
     subprocess.run(
-        [PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=rapport_env(DB), check=True
+        [PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=rapport_env(db), check=True
     )
 
 

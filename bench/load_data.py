@@ -1,14 +1,17 @@
-"""The load test's data: 10,000 engagements of 55 advisors in 5 teams, built with bulk_create.
+"""The benchmarks' data: 10,000 engagements of 55 advisors in 5 teams, built with bulk_create.
 
     DATABASE_URL=postgres://.../rapport_load_template .venv/bin/python bench/load_data.py
 
-Run by bench/load.py into a throwaway database (never your data): it migrates, then builds
+Run by bench/load.py and bench/pages.py into a throwaway database (never your data): it migrates, then builds
 everything in one transaction. Each consultant leads 200 engagements and is a member of
 about 100 more (so sees about 300); each of the 5 managers sees their team's 2,000. Per
-engagement: a client of 2,000 (two contacts each), one or two plans, four logged meetings
+engagement: a client of 2,000 (two contacts each), one or two plans, nine logged meetings
 of the past year and one to come, a checkpoint; a third carry an open flag (amber or red).
-Each consultant also has LOGGABLE meetings that have started and ended and wait for a log,
-the ones the simulated consultants log during the run.
+One active engagement led by a consultant, BIG_ENGAGEMENT, has BIG_MEETINGS logged
+meetings more (about 100,000 meetings in all). LOAD_SCALE=0.05 builds a twentieth of the
+engagements and clients (bench/pages.py --small). Each consultant also has LOGGABLE
+meetings that have started and ended and wait for a log, the ones the simulated consultants
+log during the run.
 
 The community (casestudies): 500 confirmed members (load-member001@community.example ...,
 same password), 10 themes, 200 published cases written by the consultants, most with 10-60
@@ -56,11 +59,15 @@ from engagements.models import (  # noqa: E402
     PlanShare,
 )
 
+# LOAD_SCALE shrinks the volume (bench/pages.py --small: CI's run, so the benchmark cannot rot).
+SCALE = float(os.environ.get("LOAD_SCALE", "1"))
 TEAMS = 5
 CONSULTANTS_PER_TEAM = 10
-ENGAGEMENTS = 10_000
-CLIENTS = 2_000
-PAST_MEETINGS = 4  # per engagement, held and logged
+ENGAGEMENTS = round(10_000 * SCALE)
+CLIENTS = round(2_000 * SCALE)
+PAST_MEETINGS = 9  # per engagement, held and logged: about 100,000 meetings in all
+BIG_MEETINGS = 200  # held and logged meetings of BIG_ENGAGEMENT, on top (bench/pages.py opens it)
+BIG_ENGAGEMENT = "Big engagement with its full history"
 LOGGABLE = 12  # per consultant: started, ended, waiting for a log
 PASSWORD = "load-test-pass-1"  # test data only: the throwaway database's advisors
 BATCH = 5_000
@@ -212,6 +219,8 @@ def _engagements(rng, clients, managers, consultants):
         )
         if i % 2 == 0:
             members.append((i, consultants[team][(n + 3) % CONSULTANTS_PER_TEAM]))
+    big = next(e for e in rows if e.stage == "active" and e.lead in consultants[0])  # a consultant's
+    big.title = BIG_ENGAGEMENT
     engagements = Engagement.objects.bulk_create(rows, batch_size=BATCH)
     through = Engagement.members.through
     through.objects.bulk_create(
@@ -259,13 +268,17 @@ def _plans(now, engagements, decision_makers):
 
 def _meetings(now, engagements, decision_makers, consultants):
     rows = []
+    big = next(e for e in engagements if e.title == BIG_ENGAGEMENT)
+    for k in range(BIG_MEETINGS):  # one every four days, back from yesterday
+        starts = now - timedelta(days=1 + 4 * k, hours=k % 8)
+        rows.append(Meeting(engagement=big, purpose="progress", starts_at=starts, status="held"))
     for i, e in enumerate(engagements):
         for k in range(PAST_MEETINGS):
             rows.append(
                 Meeting(
                     engagement=e,
                     purpose="progress",
-                    starts_at=now - timedelta(days=20 + 80 * k + i % 60, hours=i % 8),
+                    starts_at=now - timedelta(days=20 + 40 * k + i % 60, hours=i % 8),
                     status="held",
                 )
             )
@@ -277,8 +290,7 @@ def _meetings(now, engagements, decision_makers, consultants):
             by_lead.setdefault(e.lead_id, []).append(e)
     for team in consultants:
         for u in team:  # the meetings the simulated consultants log
-            for k in range(LOGGABLE):
-                e = by_lead[u.pk][k]
+            for k, e in enumerate(by_lead.get(u.pk, [])[:LOGGABLE]):
                 rows.append(Meeting(engagement=e, purpose="progress", starts_at=now - timedelta(days=1 + k, hours=3)))
     meetings = Meeting.objects.bulk_create(rows, batch_size=BATCH)
     leads = {e.pk: e.lead_id for e in engagements}
