@@ -428,8 +428,11 @@ class Meeting(BaseModel):
         verbose_name = _("meeting")
         verbose_name_plural = _("meetings")
         indexes = [
-            # The reminder scan: scheduled meetings in a window of start times.
-            models.Index(fields=["status", "starts_at"], name="meeting_status_start_idx"),
+            # The reminder scan: meetings of a status in a window of start times. The id and
+            # the engagement ride along (as key columns: SQLite has no INCLUDE), so "which
+            # meetings of the window have no log" reads this index and the log's, never the
+            # table (migration 0017 says why).
+            models.Index(fields=["status", "starts_at", "engagement", "id"], name="meeting_status_start_idx"),
             models.Index(fields=["engagement", "starts_at"], name="meeting_engagement_start_idx"),
         ]
         constraints = [

@@ -127,6 +127,36 @@ def test_log_and_checkpoint_reminders_and_the_flags_that_follow(alice, django_ca
     assert held.status == Meeting.Status.SCHEDULED and checkpoint.status == "open"
 
 
+@pytest.mark.parametrize(
+    ("rules", "meeting_days_ago", "checkpoint_days_ago"),
+    [
+        ({"not_logged_days": 1, "checkpoint_overdue_days": 1}, 2, 1),  # shorter than the defaults (3, 2)
+        ({"not_logged_days": 10, "checkpoint_overdue_days": 5}, 11, 10),  # longer
+    ],
+)
+def test_the_scan_raises_time_flags_at_the_thresholds_of_the_flag_rules(
+    alice, settings, django_capture_on_commit_callbacks, rules, meeting_days_ago, checkpoint_days_ago
+):
+    settings.RAPPORT_FLAG_RULES = rules
+    late = factories.EngagementFactory(lead=alice)
+    factories.MeetingFactory(
+        engagement=late, purpose="progress", starts_at=timezone.now() - timedelta(days=meeting_days_ago)
+    )
+    factories.CheckpointFactory(engagement=late, due_on=timezone.localdate() - timedelta(days=checkpoint_days_ago))
+    on_time = factories.EngagementFactory(lead=alice)
+    logged = factories.MeetingFactory(
+        engagement=on_time, purpose="progress", starts_at=timezone.now() - timedelta(days=meeting_days_ago)
+    )
+    factories.MeetingLogFactory(meeting=logged)
+
+    result = scan(django_capture_on_commit_callbacks)
+
+    open_kinds = set(Flag.objects.filter(engagement=late, status="open").values_list("kind", flat=True))
+    assert open_kinds == {"meeting_not_logged", "overdue_checkpoint"}
+    assert not Flag.objects.filter(engagement=on_time).exists()
+    assert result.engagements_checked == 1
+
+
 def test_a_plan_discussion_that_starts_unshared_is_flagged_by_the_scan(discussion, django_capture_on_commit_callbacks):
     with time_machine.travel(discussion.starts_at + timedelta(minutes=1)):
         scan(django_capture_on_commit_callbacks)
