@@ -6,4 +6,6 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self):
-        from . import checks, security  # noqa: F401  (registers the system checks, the login-failure log)
+        from . import checks, lookups, security  # noqa: F401  (registers the system checks, the login-failure log)
+
+        lookups.register()

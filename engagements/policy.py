@@ -30,7 +30,7 @@ every advisor and changed by managers and staff (`can_edit_client_profile`).
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -57,8 +57,8 @@ def _visibility_filter(user) -> Q | None:
         return None
     condition = Q(lead=user) | Q(pk__in=Engagement.members.through.objects.filter(user=user).values("engagement"))
     team_id = _team_id(user) if roles.is_manager(user) else None
-    if team_id is not None:
-        condition |= Q(lead__advisor_profile__team_id=team_id)
+    if team_id is not None:  # the team's advisors as a subquery: a join through users read every engagement
+        condition |= Q(lead_id__in=AdvisorProfile.objects.filter(team_id=team_id).values("user_id"))
     return condition
 
 
@@ -222,7 +222,10 @@ def get_checkpoint_for_user(user: User, pk: int) -> ExpectationCheckpoint:
     )
 
 
-def clients_visible_to(user: User) -> QuerySet[Client]:
+def clients_visible_to(user: User, *, one: bool = False) -> QuerySet[Client]:
+    """The clients the user may see. `one`: the same rows, phrased for fetching one or a few
+    clients (an EXISTS per client through the index on the client's engagements), where the
+    list's IN reads the user's visible engagements once."""
     condition = _visibility_filter(user)
     if condition is None:
         return Client.objects.none()
@@ -231,13 +234,18 @@ def clients_visible_to(user: User) -> QuerySet[Client]:
     by_creator = Q(created_by=user)
     team_id = _team_id(user) if roles.is_manager(user) else None
     if team_id is not None:
-        by_creator |= Q(created_by__advisor_profile__team_id=team_id)
-    return Client.objects.filter(Q(pk__in=engagements_visible_to(user).values("client_id")) | by_creator)
+        by_creator |= Q(created_by_id__in=AdvisorProfile.objects.filter(team_id=team_id).values("user_id"))
+    if one:
+        by_engagement = Q(Exists(engagements_visible_to(user).filter(client=OuterRef("pk"))))
+    else:
+        by_engagement = Q(pk__in=engagements_visible_to(user).values("client_id"))
+    return Client.objects.filter(by_engagement | by_creator)
 
 
 def get_client_for_user(user: User, pk: int) -> Client:
-    return _get_or_404(clients_visible_to(user), pk)
+    return _get_or_404(clients_visible_to(user, one=True), pk)
 
 
 def get_contact_for_user(user: User, pk: int) -> ClientContact:
-    return _get_or_404(ClientContact.objects.filter(client__in=clients_visible_to(user)).select_related("client"), pk)
+    clients = clients_visible_to(user, one=True)
+    return _get_or_404(ClientContact.objects.filter(client__in=clients).select_related("client"), pk)
