@@ -1,14 +1,16 @@
 """Reads of the engagement domain: each page's data in a fixed number of queries."""
 
 from dataclasses import dataclass, fields
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.people import display_name
+from core.reversing import url_for_pk
 
 from . import client_profile
 from .models import (
@@ -16,10 +18,12 @@ from .models import (
     ClientContact,
     ClientProfile,
     Complaint,
+    DraftPlan,
     Engagement,
     EngagementChange,
     ExpectationCheckpoint,
     Flag,
+    LessonTaken,
     Meeting,
     MeetingLog,
     PlanAnswer,
@@ -34,26 +38,132 @@ def engagement_list_for_user(*, user) -> QuerySet[Engagement]:
 
 
 # --- the timeline ------------------------------------------------------------------------------
+TIMELINE_STEP = 30  # events a step of the timeline shows; "Show more" loads the next step
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_LATEST_MICROS = (datetime(9000, 1, 1, tzinfo=UTC) - _EPOCH) // timedelta(microseconds=1)  # no cursor beyond
+
+
+@dataclass(frozen=True, order=True)
+class TimelineCursor:
+    """A place in the timeline. Events come newest first; those of one moment by their source's
+    name, then by pk (both descending), so every event has a place of its own and a step can
+    begin just after any of them. As text (str, parse): microseconds since 1970, the source's
+    name and the pk, e.g. "1781510400000000.meeting.42"."""
+
+    at: datetime
+    source: str
+    pk: int
+
+    def __str__(self) -> str:
+        return f"{(self.at - _EPOCH) // timedelta(microseconds=1)}.{self.source}.{self.pk}"
+
+    @classmethod
+    def parse(cls, text: str) -> "TimelineCursor":
+        """The cursor that str() wrote; ValueError for anything else."""
+        micros, source, pk = text.split(".")
+        if not (micros.isdigit() and pk.isdigit() and len(pk) < 19 and source in _SOURCE_NAMES):
+            raise ValueError(text)
+        if int(micros) >= _LATEST_MICROS:
+            raise ValueError(text)
+        return cls(_EPOCH + timedelta(microseconds=int(micros)), source, int(pk))
+
+
 @dataclass(frozen=True)
 class TimelineEvent:
     at: datetime
-    kind: str  # plan, share, answer, meeting, log, checkpoint, complaint, flag, engagement
+    kind: str  # plan, share, answer, meeting, log, checkpoint, complaint, flag, change, lesson, engagement
     title: str
     detail: str = ""
+    source: str = ""  # the name of the source it came from (_TIMELINE_SOURCES)
+    pk: int = 0  # of the row it came from
+
+    @property
+    def place(self) -> TimelineCursor:
+        return TimelineCursor(self.at, self.source, self.pk)
+
+
+@dataclass(frozen=True)
+class TimelineStep:
+    """engagements/partials/timeline_step.html: a step of the timeline, newest first."""
+
+    events: list[TimelineEvent]
+    next: TimelineCursor | None  # where the next step begins; None: this step ends with the oldest
+
+
+def engagement_timeline(
+    *, engagement: Engagement, before: TimelineCursor | None = None, limit: int = TIMELINE_STEP
+) -> TimelineStep:
+    """A step of everything that happened in an engagement: the `limit` newest events after
+    `before` (from the newest when None), newest first, and where the next step begins.
+
+    One query per kind of event, each reading at most limit + 1 rows (its newest after the
+    cursor): the merged newest `limit` are the step, and a row beyond says there is more."""
+    opened = TimelineEvent(
+        engagement.created_at, "engagement", _("Engagement opened"), engagement.title, "engagement", engagement.pk
+    )
+    events = [opened] if before is None or opened.place < before else []
+    for name, kind_of_event in _TIMELINE_SOURCES:
+        events += kind_of_event(engagement, name, _After(before, name), limit + 1)
+    events.sort(key=lambda event: event.place, reverse=True)
+    step = events[:limit]
+    return TimelineStep(step, step[-1].place if len(events) > limit else None)
+
+
+@dataclass(frozen=True)
+class _After:
+    """The rows of one source that come after a cursor in the timeline's order."""
+
+    cursor: TimelineCursor | None
+    source: str
+
+    def newest(self, rows: QuerySet, field: str, *columns: str, limit: int, by_day: bool = False) -> QuerySet:
+        """The `limit` newest rows after the cursor by their time `field` (then pk), as named
+        tuples of the pk, the time and `columns`. A date field (`by_day`) puts its events at
+        the start of their day."""
+        after = self.day_q(field) if by_day else self.q(field)
+        return rows.filter(after).order_by(f"-{field}", "-pk").values_list("pk", field, *columns, named=True)[:limit]
+
+    def q(self, field: str) -> Q:
+        """Where a moment `field` comes after the cursor."""
+        if self.cursor is None:
+            return Q()
+        return self._q(Q(**{f"{field}__lt": self.cursor.at}), Q(**{field: self.cursor.at}))
+
+    def day_q(self, field: str) -> Q:
+        """Where a day `field`, its events at the start of the day, comes after the cursor."""
+        if self.cursor is None:
+            return Q()
+        day = timezone.localtime(self.cursor.at).date()
+        if _day_start(day) != self.cursor.at:  # the cursor lies inside `day`: its start is earlier
+            return Q(**{f"{field}__lte": day})
+        return self._q(Q(**{f"{field}__lt": day}), Q(**{field: day}))
+
+    def _q(self, earlier: Q, same_moment: Q) -> Q:
+        # At the cursor's moment, the sources whose names sort before the cursor's come after it; of
+        # the cursor's own source, the rows with a smaller pk.
+        if self.source < self.cursor.source:
+            return earlier | same_moment
+        if self.source == self.cursor.source:
+            return earlier | (same_moment & Q(pk__lt=self.cursor.pk))
+        return earlier
+
+
+def _labels(choices) -> dict[str, str]:
+    """A choice field's labels in the reader's language, translated once (not once a row)."""
+    return {value: str(label) for value, label in choices.choices}
 
 
 def _day_start(day) -> datetime:
     return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
 
 
-def _engagement_change_title(change: EngagementChange) -> str:
+def _engagement_change_title(change, stages: dict[str, str]) -> str:
     if change.what == EngagementChange.What.LEAD:
         return _("Lead advisor changed from %(before)s to %(after)s") % {"before": change.before, "after": change.after}
     if change.what == EngagementChange.What.STAGE:
-        labels = dict(Engagement.Stage.choices)
         return _("Stage changed from %(before)s to %(after)s") % {
-            "before": labels.get(change.before, change.before),
-            "after": labels.get(change.after, change.after),
+            "before": stages.get(change.before, change.before),
+            "after": stages.get(change.after, change.after),
         }
     parts = []
     if change.after:
@@ -63,167 +173,273 @@ def _engagement_change_title(change: EngagementChange) -> str:
     return _("Members changed: %(changes)s") % {"changes": "; ".join(parts)}
 
 
-def engagement_timeline(*, engagement: Engagement) -> list[TimelineEvent]:
-    """Everything that happened in an engagement, newest first (one query per kind of event)."""
-    events = [TimelineEvent(engagement.created_at, "engagement", _("Engagement opened"), engagement.title)]
-    for kind_of_event in _TIMELINE_SOURCES:
-        events += kind_of_event(engagement)
-    return sorted(events, key=lambda e: e.at, reverse=True)
+# Each source: (engagement, its name, which rows come after the cursor, limit) -> its events.
+def _change_events(engagement, name, after, limit) -> list[TimelineEvent]:
+    stages = _labels(Engagement.Stage)
+    changes = after.newest(engagement.changes, "created_at", "what", "before", "after", limit=limit)
+    return [TimelineEvent(c.created_at, "change", _engagement_change_title(c, stages), "", name, c.pk) for c in changes]
 
 
-def _change_events(engagement: Engagement) -> list[TimelineEvent]:
-    return [TimelineEvent(c.created_at, "change", _engagement_change_title(c)) for c in engagement.changes.all()]
-
-
-def _plan_events(engagement: Engagement) -> list[TimelineEvent]:
+def _plan_events(engagement, name, after, limit) -> list[TimelineEvent]:
+    title = _("Plan v%(v)s uploaded")
     return [
-        TimelineEvent(plan.created_at, "plan", _("Plan v%(v)s uploaded") % {"v": plan.version}, plan.title)
-        for plan in engagement.plans.all()
+        TimelineEvent(plan.created_at, "plan", title % {"v": plan.version}, plan.title, name, plan.pk)
+        for plan in after.newest(engagement.plans, "created_at", "version", "title", limit=limit)
     ]
 
 
-def _share_events(engagement: Engagement) -> list[TimelineEvent]:
+def _share_events(engagement, name, after, limit) -> list[TimelineEvent]:
+    title = _("Plan v%(v)s shared with %(name)s")
+    shares = after.newest(
+        PlanShare.objects.filter(plan__engagement=engagement),
+        "shared_at",
+        "plan__version",
+        "contact__name",
+        limit=limit,
+    )
     return [
-        TimelineEvent(
-            share.shared_at,
-            "share",
-            _("Plan v%(v)s shared with %(name)s") % {"v": share.plan.version, "name": share.contact.name},
-        )
-        for share in PlanShare.objects.filter(plan__engagement=engagement).select_related("plan", "contact")
+        TimelineEvent(s.shared_at, "share", title % {"v": s.plan__version, "name": s.contact__name}, "", name, s.pk)
+        for s in shares
     ]
 
 
-def _answer_events(engagement: Engagement) -> list[TimelineEvent]:
+def _answer_events(engagement, name, after, limit) -> list[TimelineEvent]:
+    title, answers = _("%(name)s answered on plan v%(v)s: %(answer)s"), _labels(DraftPlan.Answer)
+    rows = after.newest(
+        PlanAnswer.objects.filter(plan__engagement=engagement),
+        "created_at",
+        "share__contact__name",
+        "plan__version",
+        "matches_expectations",
+        "adjustments",
+        limit=limit,
+    )
     return [
         TimelineEvent(
-            answer.created_at,
+            a.created_at,
             "answer",
-            _("%(name)s answered on plan v%(v)s: %(answer)s")
+            title
             % {
-                "name": answer.share.contact.name,
-                "v": answer.plan.version,
-                "answer": answer.get_matches_expectations_display(),
+                "name": a.share__contact__name,
+                "v": a.plan__version,
+                "answer": answers.get(a.matches_expectations, a.matches_expectations),
             },
-            answer.adjustments,
+            a.adjustments,
+            name,
+            a.pk,
         )
-        for answer in PlanAnswer.objects.filter(plan__engagement=engagement).select_related("plan", "share__contact")
+        for a in rows
     ]
 
 
-def _meeting_events(engagement: Engagement) -> list[TimelineEvent]:
+def _meeting_events(engagement, name, after, limit) -> list[TimelineEvent]:
+    title, purposes, statuses = _("%(purpose)s meeting (%(status)s)"), _labels(Meeting.Purpose), _labels(Meeting.Status)
+    meetings = after.newest(engagement.meetings, "starts_at", "purpose", "status", "location", limit=limit)
     return [
         TimelineEvent(
-            meeting.starts_at,
+            m.starts_at,
             "meeting",
-            _("%(purpose)s meeting (%(status)s)")
-            % {"purpose": meeting.get_purpose_display(), "status": meeting.get_status_display().lower()},
-            meeting.location,
+            title % {"purpose": purposes.get(m.purpose, m.purpose), "status": statuses.get(m.status, m.status).lower()},
+            m.location,
+            name,
+            m.pk,
         )
-        for meeting in engagement.meetings.all()
+        for m in meetings
     ]
 
 
-def _log_events(engagement: Engagement) -> list[TimelineEvent]:
+def _log_events(engagement, name, after, limit) -> list[TimelineEvent]:
+    title = _("Meeting logged: satisfaction %(s)s/5")
+    logs = after.newest(
+        MeetingLog.objects.filter(meeting__engagement=engagement), "created_at", "satisfaction", "summary", limit=limit
+    )
     return [
-        TimelineEvent(
-            log.created_at, "log", _("Meeting logged: satisfaction %(s)s/5") % {"s": log.satisfaction}, log.summary
-        )
-        for log in MeetingLog.objects.filter(meeting__engagement=engagement).select_related("meeting")
+        TimelineEvent(log.created_at, "log", title % {"s": log.satisfaction}, log.summary, name, log.pk) for log in logs
     ]
 
 
-def _checkpoint_events(engagement: Engagement) -> list[TimelineEvent]:
-    events = []
-    for checkpoint in engagement.checkpoints.all():
-        events.append(
-            TimelineEvent(
-                checkpoint.created_at,
-                "checkpoint",
-                _("Checkpoint set: %(topic)s") % {"topic": checkpoint.get_topic_display()},
-                checkpoint.question,
-            )
-        )
-        if checkpoint.answered_at:
-            events.append(
-                TimelineEvent(
-                    checkpoint.answered_at,
-                    "checkpoint",
-                    _("Checkpoint %(status)s via %(via)s")
-                    % {
-                        "status": checkpoint.get_status_display().lower(),
-                        "via": checkpoint.get_recorded_via_display().lower(),
-                    },
-                    checkpoint.client_answer,
-                )
-            )
-    return events
-
-
-def _complaint_events(engagement: Engagement) -> list[TimelineEvent]:
+def _checkpoint_events(engagement, name, after, limit) -> list[TimelineEvent]:
+    title, topics = _("Checkpoint set: %(topic)s"), _labels(ExpectationCheckpoint.Topic)
+    checkpoints = after.newest(engagement.checkpoints, "created_at", "topic", "question", limit=limit)
     return [
         TimelineEvent(
-            _day_start(complaint.received_on),
+            c.created_at, "checkpoint", title % {"topic": topics.get(c.topic, c.topic)}, c.question, name, c.pk
+        )
+        for c in checkpoints
+    ]
+
+
+def _checkpoint_answer_events(engagement, name, after, limit) -> list[TimelineEvent]:
+    title = _("Checkpoint %(status)s via %(via)s")
+    statuses, vias = _labels(ExpectationCheckpoint.Status), _labels(ExpectationCheckpoint.RecordedVia)
+    answered = after.newest(
+        engagement.checkpoints.filter(answered_at__isnull=False),
+        "answered_at",
+        "status",
+        "recorded_via",
+        "client_answer",
+        limit=limit,
+    )
+    return [
+        TimelineEvent(
+            c.answered_at,
+            "checkpoint",
+            title
+            % {
+                "status": statuses.get(c.status, c.status).lower(),
+                "via": vias.get(c.recorded_via, c.recorded_via).lower(),
+            },
+            c.client_answer,
+            name,
+            c.pk,
+        )
+        for c in answered
+    ]
+
+
+def _complaint_events(engagement, name, after, limit) -> list[TimelineEvent]:
+    title, categories = _("Complaint: %(c)s"), _labels(Complaint.Category)
+    complaints = after.newest(
+        Complaint.objects.filter(engagement=engagement),
+        "received_on",
+        "category",
+        "description",
+        limit=limit,
+        by_day=True,
+    )
+    return [
+        TimelineEvent(
+            _day_start(c.received_on),
             "complaint",
-            _("Complaint: %(c)s") % {"c": complaint.get_category_display()},
-            complaint.description,
+            title % {"c": categories.get(c.category, c.category)},
+            c.description,
+            name,
+            c.pk,
         )
-        for complaint in Complaint.objects.filter(engagement=engagement)
+        for c in complaints
     ]
 
 
-def _flag_events(engagement: Engagement) -> list[TimelineEvent]:
-    events = []
-    for flag in engagement.flags.all():
-        events.append(
-            TimelineEvent(
-                flag.created_at,
-                "flag",
-                _("Flag raised: %(kind)s (%(sev)s)")
-                % {"kind": flag.get_kind_display(), "sev": flag.get_severity_display().lower()},
-                flag.details,
-            )
+def _flag_events(engagement, name, after, limit) -> list[TimelineEvent]:
+    title, kinds, severities = _("Flag raised: %(kind)s (%(sev)s)"), _labels(Flag.Kind), _labels(Flag.Severity)
+    flags = after.newest(engagement.flags, "created_at", "kind", "severity", "details", limit=limit)
+    return [
+        TimelineEvent(
+            f.created_at,
+            "flag",
+            title % {"kind": kinds.get(f.kind, f.kind), "sev": severities.get(f.severity, f.severity).lower()},
+            f.details,
+            name,
+            f.pk,
         )
-        if flag.closed_at:
-            events.append(
-                TimelineEvent(
-                    flag.closed_at,
-                    "flag",
-                    _("Flag %(status)s: %(kind)s")
-                    % {"status": flag.get_status_display().lower(), "kind": flag.get_kind_display()},
-                    flag.decision_note,
-                )
-            )
-    return events
+        for f in flags
+    ]
 
 
-def _lesson_events(engagement: Engagement) -> list[TimelineEvent]:
+def _flag_closed_events(engagement, name, after, limit) -> list[TimelineEvent]:
+    title, kinds, statuses = _("Flag %(status)s: %(kind)s"), _labels(Flag.Kind), _labels(Flag.Status)
+    closed = after.newest(
+        engagement.flags.filter(closed_at__isnull=False), "closed_at", "status", "kind", "decision_note", limit=limit
+    )
+    return [
+        TimelineEvent(
+            f.closed_at,
+            "flag",
+            title % {"status": statuses.get(f.status, f.status).lower(), "kind": kinds.get(f.kind, f.kind)},
+            f.decision_note,
+            name,
+            f.pk,
+        )
+        for f in closed
+    ]
+
+
+def _lesson_events(engagement, name, after, limit) -> list[TimelineEvent]:
+    title = _("%(name)s took a lesson into the intake")
+    taken_along = (
+        LessonTaken.objects.filter(after.q("created_at"), engagement=engagement)
+        .select_related("taken_by")
+        .only("created_at", "text", "origin", "taken_by__first_name", "taken_by__last_name", "taken_by__username")
+        .order_by("-created_at", "-pk")[:limit]
+    )
     return [
         TimelineEvent(
             taken.created_at,
             "lesson",
-            _("%(name)s took a lesson into the intake") % {"name": display_name(taken.taken_by)},
+            title % {"name": display_name(taken.taken_by)},
             f"{taken.text} ({taken.origin})" if taken.origin else taken.text,
+            name,
+            taken.pk,
         )
-        for taken in engagement.lessons_taken.all()  # the page prefetches them with taken_by
+        for taken in taken_along
     ]
 
 
-# One function per kind of event, one query each (the timeline's docstring).
+# One source per kind of event, one query each (the timeline's docstring), by name: the name
+# is part of a cursor (TimelineCursor) and orders the events of one moment.
 _TIMELINE_SOURCES = (
-    _change_events,
-    _plan_events,
-    _share_events,
-    _answer_events,
-    _meeting_events,
-    _log_events,
-    _checkpoint_events,
-    _complaint_events,
-    _flag_events,
-    _lesson_events,
+    ("change", _change_events),
+    ("plan", _plan_events),
+    ("share", _share_events),
+    ("answer", _answer_events),
+    ("meeting", _meeting_events),
+    ("log", _log_events),
+    ("checkpoint", _checkpoint_events),
+    ("checkpoint_answer", _checkpoint_answer_events),
+    ("complaint", _complaint_events),
+    ("flag", _flag_events),
+    ("flag_closed", _flag_closed_events),
+    ("lesson", _lesson_events),
 )
+_SOURCE_NAMES = {"engagement", *(name for name, _events in _TIMELINE_SOURCES)}
 
 
 # --- one selector per page: what the page shows, as one dataclass ---------------------------------
+MEETINGS_SHOWN = 10  # of the upcoming meetings, and of the earlier ones, on the engagement page
+MEETINGS_PER_PAGE = 25  # on the list of every meeting of an engagement
+_MEETING_COLUMNS = ("pk", "starts_at", "purpose", "status", "plan__version", "log__satisfaction")
+
+
+@dataclass(frozen=True)
+class MeetingRow:
+    """A meeting as a list shows it (engagements/partials/meeting_rows.html)."""
+
+    url: str
+    starts_at: datetime
+    purpose: str
+    status: str
+    status_label: str
+    plan_version: int | None
+    satisfaction: int | None  # from its log; None while it has none
+    log_url: str  # the log form, when the meeting waits for its log (started, not cancelled); else ""
+
+
+def _meetings_of(engagement: Engagement) -> QuerySet:
+    """An engagement's meetings, the newest first, as the values a MeetingRow is made of."""
+    return engagement.meetings.order_by("-starts_at", "-pk").values(*_MEETING_COLUMNS)
+
+
+def _meeting_rows(meetings, *, now: datetime) -> list[MeetingRow]:
+    """Rows of meetings (values of _meetings_of): the labels and links made once a list."""
+    purposes, statuses = _labels(Meeting.Purpose), _labels(Meeting.Status)
+    meeting_url, log_url = url_for_pk("engagements:meeting"), url_for_pk("engagements:meeting_log")
+    return [
+        MeetingRow(
+            url=meeting_url(m["pk"]),
+            starts_at=m["starts_at"],
+            purpose=purposes.get(m["purpose"], m["purpose"]),
+            status=m["status"],
+            status_label=statuses.get(m["status"], m["status"]),
+            plan_version=m["plan__version"],
+            satisfaction=m["log__satisfaction"],
+            log_url=log_url(m["pk"])
+            if m["status"] != Meeting.Status.CANCELLED and m["log__satisfaction"] is None and m["starts_at"] < now
+            else "",
+        )
+        for m in meetings
+    ]
+
+
 @dataclass(frozen=True)
 class EngagementPage:
     """engagements/engagement_detail.html (without the intake's lessons panel: see views)."""
@@ -232,17 +448,29 @@ class EngagementPage:
     members: QuerySet
     plans: list
     latest_answers: QuerySet[PlanAnswer]
-    meetings: QuerySet[Meeting]
+    upcoming_meetings: list[MeetingRow]  # the next MEETINGS_SHOWN, the soonest first
+    earlier_meetings: list[MeetingRow]  # the latest MEETINGS_SHOWN that started, the latest first
+    more_meetings: bool  # there are more than these: the list of every meeting has them
     checkpoints: QuerySet[ExpectationCheckpoint]
     open_flags: QuerySet[Flag]
     complaints: QuerySet[Complaint]
-    timeline: list[TimelineEvent]
+    timeline: TimelineStep
+    timeline_before: TimelineCursor | None  # the step shown begins after it (None: the newest)
     now: datetime
 
 
-def engagement_page(*, engagement: Engagement, now: datetime | None = None) -> EngagementPage:
-    """An engagement's page: intake, plans (with shares and answers), meetings, checkpoints,
-    open flags, complaints and the timeline, each in one query."""
+def engagement_page(
+    *, engagement: Engagement, now: datetime | None = None, before: TimelineCursor | None = None
+) -> EngagementPage:
+    """An engagement's page: intake, plans (with shares and answers), the upcoming and the latest
+    meetings, checkpoints, open flags, complaints and a step of the timeline (the newest, or
+    the one after `before`), each in a fixed number of queries whatever the engagement's size."""
+    now = now or timezone.now()
+    meetings = _meetings_of(engagement)
+    upcoming = _meeting_rows(
+        meetings.filter(starts_at__gte=now).order_by("starts_at", "pk")[: MEETINGS_SHOWN + 1], now=now
+    )
+    earlier = _meeting_rows(meetings.filter(starts_at__lt=now)[: MEETINGS_SHOWN + 1], now=now)
     return EngagementPage(
         engagement=engagement,
         members=engagement.members.all(),
@@ -250,13 +478,32 @@ def engagement_page(*, engagement: Engagement, now: datetime | None = None) -> E
         latest_answers=PlanAnswer.objects.filter(plan__engagement=engagement).select_related("share__contact", "plan")[
             :5
         ],
-        meetings=engagement.meetings.select_related("plan", "log").order_by("-starts_at"),
+        upcoming_meetings=upcoming[:MEETINGS_SHOWN],
+        earlier_meetings=earlier[:MEETINGS_SHOWN],
+        more_meetings=len(upcoming) > MEETINGS_SHOWN or len(earlier) > MEETINGS_SHOWN,
         checkpoints=engagement.checkpoints.select_related("plan"),
         open_flags=engagement.flags.filter(status__in=Flag.OPEN_STATUSES),
         complaints=engagement.complaints.all(),
-        timeline=engagement_timeline(engagement=engagement),
-        now=now or timezone.now(),
+        timeline=engagement_timeline(engagement=engagement, before=before),
+        timeline_before=before,
+        now=now,
     )
+
+
+@dataclass(frozen=True)
+class MeetingListPage:
+    """engagements/meeting_list.html."""
+
+    engagement: Engagement
+    page: Page  # of the meetings' values; `meetings` holds its rows
+    meetings: list[MeetingRow]
+
+
+def meeting_list_page(*, engagement: Engagement, page_number, now: datetime | None = None) -> MeetingListPage:
+    """Every meeting of an engagement, the newest first, MEETINGS_PER_PAGE a page (a count and
+    one page of rows)."""
+    page = Paginator(_meetings_of(engagement), MEETINGS_PER_PAGE).get_page(page_number)
+    return MeetingListPage(engagement, page, _meeting_rows(page.object_list, now=now or timezone.now()))
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@ from functools import partial
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import HttpResponseBadRequest
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -116,13 +117,48 @@ def engagement_edit(request, pk: int):
     )
 
 
+def _timeline_cursor(request) -> selectors.TimelineCursor | None:
+    """The timeline step's `?before=`: None when there is none; ValueError when it is no cursor."""
+    before = request.GET.get("before")
+    return selectors.TimelineCursor.parse(before) if before else None
+
+
 @login_required
 def engagement_detail(request, pk: int):
     """engagements/engagement_detail.html: intake, plans (with shares and answers), meetings,
-    checkpoints, open flags, and the timeline."""
+    checkpoints, open flags, and a step of the timeline: the newest events, or with
+    `?before=` (the "Show more" link without JavaScript) the step after that place."""
     engagement = policy.get_engagement_for_user(request.user, pk)
-    lessons.prefetch_taken(engagement)
-    context = selectors.page_context(selectors.engagement_page(engagement=engagement))
+    try:
+        before = _timeline_cursor(request)
+    except ValueError:
+        before = None  # a link that is no cursor (edited, cut short): the newest events
+    context = selectors.page_context(selectors.engagement_page(engagement=engagement, before=before))
     if engagement.stage == engagement.Stage.INTAKE:
+        lessons.prefetch_taken(engagement)
         context |= intake_panel(request.user, engagement=engagement, may_take=True)
     return render(request, "engagements/engagement_detail.html", context)
+
+
+@login_required
+def engagement_timeline(request, pk: int):
+    """engagements/partials/timeline_step.html: the step of the timeline after `?before=`, which
+    "Show more" appends to the page's (htmx); a 400 for a cursor that is none."""
+    engagement = policy.get_engagement_for_user(request.user, pk)
+    try:
+        before = _timeline_cursor(request)
+    except ValueError:
+        return HttpResponseBadRequest(_("This is no place in the timeline. Open the engagement's page again."))
+    step = selectors.engagement_timeline(engagement=engagement, before=before)
+    return render(
+        request, "engagements/partials/timeline_step.html", {"engagement": engagement, "step": step, "appended": True}
+    )
+
+
+@login_required
+def meeting_list(request, pk: int):
+    """engagements/meeting_list.html: every meeting of an engagement, the newest first, a page
+    at a time (the engagement's page shows the upcoming and the latest)."""
+    engagement = policy.get_engagement_for_user(request.user, pk)
+    page = selectors.meeting_list_page(engagement=engagement, page_number=request.GET.get("page"))
+    return render(request, "engagements/meeting_list.html", selectors.page_context(page))

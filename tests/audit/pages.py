@@ -18,13 +18,17 @@ Left out, on purpose:
 - e-mails (the community's notifications and sign-up mails): no page of the site;
 - the new-engagement form's lessons panel as htmx swaps it in when a client is chosen
   (engagements:intake_panel): the same partial as on the audited new-engagement form for a
-  client (`?client=`), into the same slot.
+  client (`?client=`), into the same slot;
+- the timeline's next step on its own (engagements:timeline): audited where htmx appends it,
+  "engagement timeline: the next step (htmx)".
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.urls import reverse
+
+from engagements.selectors import engagement_timeline
 
 from .scene import Scene
 
@@ -77,6 +81,16 @@ def case(attribute: str) -> Callable[[Scene], str]:
 
 def intake(s):
     return s.intake.pk
+
+
+def long_engagement(s):
+    return s.long_engagement.pk
+
+
+def timeline_step_two(s) -> str:
+    """The long engagement's page at its timeline's second step, as "Show more" links to it."""
+    first = engagement_timeline(engagement=s.long_engagement)
+    return reverse("engagements:detail", args=[s.long_engagement.pk]) + f"?before={first.next}"
 
 
 def new_engagement_for(attribute: str) -> Callable[[Scene], str]:
@@ -151,6 +165,17 @@ PAGES: dict[str, list[AuditPage]] = {
         AuditPage("engagement detail", _url("engagements:detail", engagement)),
         AuditPage("engagement create", _url("engagements:create")),
         AuditPage("engagement edit", _url("engagements:edit", engagement)),
+        AuditPage(
+            "engagement with a long history (Show more, All meetings)", _url("engagements:detail", long_engagement)
+        ),
+        AuditPage(
+            "engagement timeline: the next step (htmx)",
+            _url("engagements:detail", long_engagement),
+            click="#timeline-more [data-hx-get]",
+            wait_for="#timeline li[autofocus]",
+        ),
+        AuditPage("engagement timeline: the next step (without JavaScript)", timeline_step_two),
+        AuditPage("meetings of an engagement (page 1 of 2)", _url("engagements:meeting_list", long_engagement)),
         AuditPage("plan upload", _url("engagements:plan_upload", engagement)),
         AuditPage("plan share", lambda s: reverse("engagements:plan_share", args=[s.plan.pk])),
         AuditPage("meeting create", _url("engagements:meeting_create", engagement)),

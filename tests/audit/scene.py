@@ -73,6 +73,9 @@ class Scene:
     profile: ClientProfile  # the firm's, filled in: sectors, an excluded one, sizes, a warning sign
     intake: Engagement  # the client's new engagement at intake: its panel has every kind of lesson
     outside_client: Client  # in an excluded sector, doubtful fit, price complaints: outside the profile
+    # A long history: 35 held meetings, each logged, so the timeline comes in three steps
+    # ("Show more") and the engagement's page links to the list of every meeting (two pages).
+    long_engagement: Engagement
 
     def carols_comment_edit_path(self) -> str:
         """Her comment as if just posted: a comment can be edited for a quarter of an hour only,
@@ -158,6 +161,7 @@ def build_scene() -> Scene:
 
     community = build_community(now, alice=alice, carol=carol, engagement=engagement)
     lessons = build_lessons(now, alice=alice, manager=manager, client=client)
+    long_engagement = build_long_history(now, alice=alice)
 
     uid = urlsafe_base64_encode(force_bytes(forgetful.pk))
     return Scene(
@@ -174,7 +178,24 @@ def build_scene() -> Scene:
         reset_path=f"/accounts/reset/{uid}/{default_token_generator.make_token(forgetful)}/",
         **community,
         **lessons,
+        long_engagement=long_engagement,
     )
+
+
+def build_long_history(now, *, alice) -> Engagement:
+    """Alice's engagement of the last months: a meeting every other day from 80 days ago, each
+    held and logged (none waits for a log; no lesson in them)."""
+    client = factories.ClientFactory(name="Van Dijk Logistiek", sector="Logistics", created_by=alice)
+    with time_machine.travel(now - timedelta(days=90), tick=False):
+        engagement = factories.EngagementFactory(client=client, lead=alice, title="Warehouse rota", stage="active")
+    for i in range(35):
+        starts = now - timedelta(days=80 - 2 * i)
+        meeting = factories.MeetingFactory(
+            engagement=engagement, starts_at=starts, status=Meeting.Status.HELD, location=f"Warehouse {i + 1}"
+        )
+        with time_machine.travel(starts + timedelta(hours=2), tick=False):
+            factories.MeetingLogFactory(meeting=meeting, summary=f"Rota round {i + 1} agreed.")
+    return engagement
 
 
 def _member(username: str, display_name: str, **fields):

@@ -76,3 +76,61 @@ def test_cancelling_a_meeting_asks_first(page, live_server, alice):
     expect(page.locator(".alert-success")).to_contain_text("Meeting cancelled.")
     meeting.refresh_from_db()
     assert meeting.status == "cancelled"
+
+
+@pytest.fixture
+def long_engagement(alice):
+    """40 held meetings, each logged two hours after it began: 81 timeline events (three steps)."""
+    now = timezone.now()
+    engagement = factories.EngagementFactory(lead=alice, title="Long engagement")
+    type(engagement).objects.filter(pk=engagement.pk).update(created_at=now - timedelta(days=60))
+    engagement.refresh_from_db()
+    for i in range(40):
+        starts = now - timedelta(days=i + 1)
+        meeting = factories.MeetingFactory(engagement=engagement, starts_at=starts, status="held", location=f"Room {i}")
+        log = factories.MeetingLogFactory(meeting=meeting, summary=f"Summary {i}")
+        type(log).objects.filter(pk=log.pk).update(created_at=starts + timedelta(hours=2))
+    return engagement
+
+
+def test_show_more_appends_the_timelines_next_step_and_moves_the_focus_there(page, live_server, alice, long_engagement):
+    log_in(page, live_server.url)
+    url = f"{live_server.url}{long_engagement.get_absolute_url()}"
+    page.goto(url)
+    events = page.locator("#timeline > li")
+    expect(events).to_have_count(30)
+    expect(events.first).to_contain_text("Summary 0")
+
+    page.locator("#timeline-more").get_by_text("Show more").click()
+
+    expect(events).to_have_count(60)
+    expect(events.nth(30)).to_be_focused()  # where the new events begin
+    expect(events.nth(30)).to_contain_text("Summary 15")
+    assert page.url == url  # the same page, grown
+    page.locator("#timeline-more").get_by_text("Show more").click()
+    expect(events).to_have_count(81)
+    expect(events.last).to_contain_text("Engagement opened")
+    expect(page.locator("#timeline-more a")).to_have_count(0)  # nothing older
+
+
+def test_show_more_without_javascript_opens_the_next_step_and_leads_back_to_the_newest(
+    browser, browser_context_args, live_server, alice, long_engagement
+):
+    context = browser.new_context(**browser_context_args, java_script_enabled=False)
+    page = context.new_page()
+    log_in(page, live_server.url)
+    page.goto(f"{live_server.url}{long_engagement.get_absolute_url()}")
+    events = page.locator("#timeline > li")
+
+    page.get_by_text("Show more").click()
+    expect(events).to_have_count(30)
+    expect(events.first).to_contain_text("Summary 15")
+    assert "?before=" in page.url
+    page.get_by_text("Show more").click()
+    expect(events).to_have_count(21)
+    expect(events.last).to_contain_text("Engagement opened")
+    expect(page.get_by_text("Show more")).to_have_count(0)
+
+    page.get_by_text("Show the newest events").click()
+    expect(events.first).to_contain_text("Summary 0")
+    context.close()

@@ -13,7 +13,7 @@ import time_machine
 
 from core.people import display_name
 from engagements import selectors
-from engagements.models import ExpectationCheckpoint, Flag, LessonTaken, Meeting
+from engagements.models import ExpectationCheckpoint, Flag, LessonTaken, Meeting, PlanAnswer, PlanShare
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -47,13 +47,14 @@ def test_the_timeline_lists_every_event_newest_first_including_a_lesson_taken(co
 
     timeline = selectors.engagement_timeline(engagement=engagement)
 
-    assert [(event.at, event.kind) for event in timeline] == [
+    assert [(event.at, event.kind) for event in timeline.events] == [
         (NOW + DAY, "meeting"),
         (NOW - DAY, "lesson"),
         (NOW - 2 * DAY, "plan"),
         (NOW - 3 * DAY, "engagement"),
     ]
-    meeting, lesson, uploaded, opened = timeline
+    assert timeline.next is None  # nothing older: no "Show more"
+    meeting, lesson, uploaded, opened = timeline.events
     assert (meeting.title, meeting.detail) == ("Plan discussion meeting (scheduled)", "Their office")
     assert lesson.title == f"{display_name(consultant_a)} took a lesson into the intake"
     assert lesson.detail == "Agree who owns the forecast first. (Harbour engagement)"
@@ -61,18 +62,98 @@ def test_the_timeline_lists_every_event_newest_first_including_a_lesson_taken(co
     assert (opened.title, opened.detail) == ("Engagement opened", "Sales planning")
 
 
-def test_the_timeline_reads_one_query_per_kind_of_event(consultant_a, django_assert_num_queries):
+def busy_timeline(engagement, rows: int) -> None:
+    """`rows` of every kind of event, interleaved in time, many of them at the very same moment
+    (one `at` block gives its rows one created_at), and complaints at midnights that other
+    events share."""
+    lead = engagement.lead
+    contact = factories.ContactFactory(client=engagement.client)
+    for i in range(rows):
+        moment = NOW - (i // 3) * DAY  # three rounds a day: ties within and across kinds
+        with at(moment):
+            plan = factories.DraftPlanFactory(engagement=engagement, version=i + 1, title=f"Plan {i}")
+            share = PlanShare.objects.create(plan=plan, contact=contact, shared_at=moment, shared_by=lead)
+            PlanAnswer.objects.create(plan=plan, share=share, received=True, matches_expectations="yes")
+            meeting = factories.MeetingFactory(engagement=engagement, starts_at=moment - HOUR, location=f"Room {i}")
+            factories.MeetingLogFactory(meeting=meeting, summary=f"Log {i}")
+            factories.CheckpointFactory(
+                engagement=engagement, status="confirmed", recorded_via="email", answered_at=moment
+            )
+            factories.FlagFactory(
+                engagement=engagement,
+                subject=f"meeting:{i}",
+                status=Flag.Status.RESOLVED,
+                closed_at=moment,
+                details=f"Flag {i}",
+            )
+            factories.ComplaintFactory(
+                client=engagement.client,
+                engagement=engagement,
+                recorded_by=lead,
+                received_on=moment.date(),
+                description=f"Complaint {i}",
+            )
+        with at(selectors._day_start(moment.date())):  # at the complaints' midnight
+            factories.FlagFactory(engagement=engagement, subject=f"midnight:{i}", details=f"Midnight flag {i}")
+
+
+def walk(engagement, *, limit):
+    """Every step of the timeline, "Show more" after "Show more", until no more is offered."""
+    steps = [selectors.engagement_timeline(engagement=engagement, limit=limit)]
+    while steps[-1].next is not None:
+        assert len(steps) < 500, "Show more never ends"
+        steps.append(selectors.engagement_timeline(engagement=engagement, before=steps[-1].next, limit=limit))
+    return steps
+
+
+@pytest.mark.parametrize("limit", [1, 7, 30])
+def test_show_more_gives_the_next_events_without_gaps_or_repeats_down_to_the_oldest(consultant_a, limit):
+    with at(NOW - 30 * DAY):
+        engagement = factories.EngagementFactory(lead=consultant_a, title="Sales planning")
+    busy_timeline(engagement, 12)
+    everything = selectors.engagement_timeline(engagement=engagement, limit=10_000).events
+
+    steps = walk(engagement, limit=limit)
+
+    assert all(len(step.events) == limit for step in steps[:-1])
+    assert 1 <= len(steps[-1].events) <= limit
+    shown = [event for step in steps for event in step.events]
+    assert shown == everything  # newest first, nothing left out, nothing twice
+    assert len({event.place for event in shown}) == len(shown) == 12 * 11 + 1
+    assert (shown[-1].title, shown[-1].detail) == ("Engagement opened", "Sales planning")
+    assert [event.at for event in shown] == sorted((event.at for event in shown), reverse=True)
+
+
+def test_a_cursor_reads_back_as_itself_and_anything_else_is_refused(consultant_a):
     engagement = factories.EngagementFactory(lead=consultant_a)
-    meeting = factories.MeetingFactory(engagement=engagement, starts_at=NOW - DAY)
-    factories.MeetingLogFactory(meeting=meeting)
+    busy_timeline(engagement, 2)
+    place = selectors.engagement_timeline(engagement=engagement, limit=3).next
+
+    assert selectors.TimelineCursor.parse(str(place)) == place
+    for text in ["", "x", "1.meeting", "1.meeting.2.3", "-1.meeting.2", "1.nothing.2", "1.meeting.-2", "1.meeting.a",
+                 "9" * 30 + ".meeting.1", "1.meeting." + "9" * 30, "1e5.meeting.1"]:  # fmt: skip
+        with pytest.raises(ValueError):
+            selectors.TimelineCursor.parse(text)
+
+
+@pytest.mark.parametrize("rows", [3, 60])
+def test_the_timeline_reads_one_query_per_kind_of_event_whatever_its_size(
+    consultant_a, django_assert_num_queries, rows
+):
+    engagement = factories.EngagementFactory(lead=consultant_a)
+    busy_timeline(engagement, rows)
     factories.CheckpointFactory(engagement=engagement)
-    factories.FlagFactory(engagement=engagement)
-    factories.ComplaintFactory(client=engagement.client, engagement=engagement, recorded_by=consultant_a)
+    LessonTaken.objects.create(engagement=engagement, source="log:1", text="Ask first.", taken_by=consultant_a)
 
     with django_assert_num_queries(len(selectors._TIMELINE_SOURCES)):
-        kinds = {event.kind for event in selectors.engagement_timeline(engagement=engagement)}
+        first = selectors.engagement_timeline(engagement=engagement)
+    with django_assert_num_queries(len(selectors._TIMELINE_SOURCES)):
+        selectors.engagement_timeline(engagement=engagement, before=first.next)
 
-    assert kinds == {"engagement", "meeting", "log", "checkpoint", "flag", "complaint"}
+    assert len(first.events) == min(selectors.TIMELINE_STEP, rows * 11 + 3)
+    assert {event.kind for event in first.events} >= (
+        {"meeting", "log", "plan", "share", "answer", "checkpoint", "flag"} if rows > 3 else {"lesson", "engagement"}
+    )
 
 
 # --- my_week --------------------------------------------------------------------------------------

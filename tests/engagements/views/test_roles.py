@@ -40,6 +40,7 @@ from engagements.models import (
     PlanAnswer,
     PlanShare,
 )
+from engagements.selectors import MEETINGS_PER_PAGE, MEETINGS_SHOWN, TIMELINE_STEP
 from tests import factories
 from tests.files import PDF
 
@@ -131,6 +132,16 @@ ENGAGEMENT_PAGES = [
     ),
     Page(
         "engagement edit", lambda s: reverse("engagements:edit", args=[s.engagement.pk]), lambda s: s.engagement.title
+    ),
+    Page(
+        "engagement timeline (the step htmx appends)",
+        lambda s: reverse("engagements:timeline", args=[s.engagement.pk]),
+        lambda s: "Plan v1 uploaded",
+    ),
+    Page(
+        "engagement meetings (every one)",
+        lambda s: reverse("engagements:meeting_list", args=[s.engagement.pk]),
+        lambda s: s.engagement.title,
     ),
     Page(
         "plan upload",
@@ -672,6 +683,8 @@ ENGAGEMENT_URLS: dict[str, Callable[[Scene], str]] = {
     "intake_panel": lambda s: reverse("engagements:intake_panel") + f"?client={s.client.pk}",
     "detail": _engagement_url("detail", lambda s: s.engagement.pk),
     "edit": _engagement_url("edit", lambda s: s.engagement.pk),
+    "timeline": _engagement_url("timeline", lambda s: s.engagement.pk),
+    "meeting_list": _engagement_url("meeting_list", lambda s: s.engagement.pk),
     "lesson_take": _engagement_url("lesson_take", lambda s: s.engagement.pk),
     "lesson_untake": _engagement_url("lesson_untake", lambda s: s.engagement.pk),
     "lesson_search": lambda s: reverse("engagements:lesson_search") + "?q=rota",
@@ -776,7 +789,11 @@ def test_a_calendar_token_of_a_community_member_opens_no_feed(client, community_
 # The smallest bound that holds for the few-row case (measured), applied unchanged to many rows.
 ENGAGEMENT_LIST_MAX_QUERIES = 7
 MY_WEEK_MAX_QUERIES = 7
-ENGAGEMENT_DETAIL_MAX_QUERIES = 30  # one query per kind of timeline event; at intake the lessons panel and the profile
+# The engagement's page: one query per kind of timeline event (12), two for the meetings (the
+# upcoming, the earlier); at intake the lessons panel and the profile.
+ENGAGEMENT_DETAIL_MAX_QUERIES = 34
+TIMELINE_STEP_MAX_QUERIES = 16  # the login (3), the engagement, one query per kind of event
+MEETING_LIST_MAX_QUERIES = 6  # the login (3), the engagement, the count, the page of meetings
 
 
 @pytest.mark.parametrize("rows", [5, 100])
@@ -875,11 +892,59 @@ def test_engagement_detail_query_count_does_not_grow_with_plans_meetings_and_che
         response = client.get(engagement_a.get_absolute_url())
 
     content = response.content.decode()
+    held, upcoming = (rows + 1) // 2, rows // 2
     assert len(re.findall(r"<strong>v\d+</strong>", content)) == rows  # every plan
-    assert len(re.findall(r'href="/engagements/meetings/\d+/"', content)) == rows  # every meeting
+    shown = min(upcoming, MEETINGS_SHOWN) + min(held, MEETINGS_SHOWN)  # the next ones and the latest
+    assert len(re.findall(r'href="/engagements/meetings/\d+/"', content)) == shown
+    assert content.count("satisfaction 4/5</small>") == min(held, MEETINGS_SHOWN)  # logged, in the list
+    assert ("All meetings</a>" in content) == (rows > MEETINGS_SHOWN)
     assert len(re.findall(r'href="/engagements/checkpoints/\d+/answer/"', content)) == rows  # every checkpoint
-    assert content.count("satisfaction 4/5</small>") == (rows + 1) // 2  # logged meetings, in the list
-    assert content.count("Flag raised:") == rows  # the timeline
+    assert content.count('<li class="tl-') == TIMELINE_STEP  # the timeline's newest step...
+    assert "Show more</a>" in content  # ...and the way to the next
+
+
+def next_step_link(content: str) -> str:
+    """The cursor that "Show more" carries, from its plain link (without JavaScript)."""
+    return unescape(re.search(r'href="[^"]*\?before=([^"#]+)#timeline"', content).group(1))
+
+
+@pytest.mark.parametrize("rows", [5, 50])
+def test_the_timelines_next_step_query_count_does_not_grow_with_events(
+    client, consultant_a, engagement_a, django_assert_max_num_queries, rows
+):
+    build_busy_engagement(engagement_a, rows)
+    client.force_login(consultant_a)
+    before = next_step_link(client.get(engagement_a.get_absolute_url()).content.decode())
+
+    with django_assert_max_num_queries(TIMELINE_STEP_MAX_QUERIES):
+        response = client.get(reverse("engagements:timeline", args=[engagement_a.pk]), {"before": before})
+
+    content = response.content.decode()
+    assert 0 < content.count('<li class="tl-') <= TIMELINE_STEP
+    assert ("Show more</a>" in content) == (rows == 50)  # 5 rows make fewer than two steps of events
+
+
+@pytest.mark.parametrize("rows", [5, 60])
+def test_the_list_of_every_meeting_query_count_does_not_grow_with_meetings(
+    client, consultant_a, engagement_a, django_assert_max_num_queries, rows
+):
+    now = timezone.now()
+    for i in range(rows):
+        meeting = factories.MeetingFactory(
+            engagement=engagement_a, starts_at=now - timedelta(days=i + 1), status=Meeting.Status.HELD
+        )
+        if i % 2:
+            factories.MeetingLogFactory(meeting=meeting)
+    client.force_login(consultant_a)
+
+    with django_assert_max_num_queries(MEETING_LIST_MAX_QUERIES):
+        response = client.get(reverse("engagements:meeting_list", args=[engagement_a.pk]))
+
+    content = response.content.decode()
+    assert f"{rows} meetings, the newest first" in content
+    on_the_page = min(rows, MEETINGS_PER_PAGE)
+    assert len(re.findall(r'href="/engagements/meetings/\d+/"', content)) == on_the_page
+    assert len(re.findall(r'href="/engagements/meetings/\d+/log/"', content)) == (on_the_page + 1) // 2  # not logged
 
 
 # --- bad input: 400, the reason next to the field, nothing saved ------------------------------------
