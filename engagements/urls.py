@@ -6,6 +6,7 @@ app_name = "engagements"
 
 urlpatterns = [
     path("", engagements.engagement_list, name="list"),
+    path("clients/suggest/", engagements.client_suggest, name="client_suggest"),
     path("new/", engagements.engagement_create, name="create"),
     path("new/lessons/", engagements.intake_panel_fragment, name="intake_panel"),
     path("<int:pk>/", engagements.engagement_detail, name="detail"),

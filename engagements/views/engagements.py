@@ -1,35 +1,154 @@
+from dataclasses import dataclass
 from functools import partial
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Window
 from django.http import HttpResponseBadRequest
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
 
 from core.form_views import form_page
+from core.people import display_name
+from core.reversing import url_for_pk
 
 from .. import lessons, policy, selectors, services
-from ..filters import EngagementFilter
+from ..filters import CLIENT_SUGGESTIONS, EngagementFilter, suggest_clients
 from ..forms import EngagementForm
+from ..models import Engagement, Health
+
+# The columns a row of the engagement list shows, and no others (the search reads
+# stated_request in SQL only).
+LIST_ROW_FIELDS = (
+    "title",
+    "stage",
+    "health",
+    "updated_at",
+    "client",
+    "client__name",
+    "lead",
+    "lead__first_name",
+    "lead__last_name",
+    "lead__username",
+)
+# The filters a client suggestion's link keeps: all but the client's own and the page.
+KEPT_BY_A_SUGGESTION = ("q", "stage", "health", "lead", "sort")
+
+
+@dataclass(frozen=True)
+class ListRow:
+    """One row of the engagement list, as the template shows it."""
+
+    engagement: Engagement
+    url: str
+    lead: str
+    stage: str
+    health_label: str
+    updated: str
+
+
+def list_rows(engagements) -> list[ListRow]:
+    """The page's rows, with what many rows share worked out once per page: the choices'
+    labels in the reader's language, the link, each day in the reader's time zone."""
+    stages = {value: str(label) for value, label in Engagement.Stage.choices}
+    healths = {value: str(label) for value, label in Health.choices}
+    url = url_for_pk("engagements:detail")
+    days = {}
+    rows = []
+    for engagement in engagements:
+        day = timezone.localdate(engagement.updated_at)
+        if day not in days:
+            days[day] = dateformat.format(day, "j M Y")
+        rows.append(
+            ListRow(
+                engagement=engagement,
+                url=url(engagement.pk),
+                lead=display_name(engagement.lead),
+                stage=stages.get(engagement.stage, engagement.stage),
+                health_label=healths.get(engagement.health, engagement.health),
+                updated=days[day],
+            )
+        )
+    return rows
+
+
+def page_with_count(queryset, number: str | None, *, per_page: int) -> Page:
+    """A page of `queryset` with the count of all its rows from the page's own query
+    (COUNT(*) OVER ()): a COUNT query of its own would filter every row again (on the
+    engagement list: who may see which of every engagement). What is not a page number from 1
+    up (or too long for one), or a page past the end, goes to Django's get_page (page 1, or
+    the last page)."""
+    paginator = Paginator(queryset, per_page)
+    if not number:
+        wanted = 1
+    elif number.isascii() and number.isdigit() and len(number) < 10:
+        wanted = int(number)
+    else:
+        return paginator.get_page(number)
+    if wanted < 1:
+        return paginator.get_page(number)
+    start = (wanted - 1) * per_page
+    rows = list(queryset.annotate(rows_in_all=Window(Count("*")))[start : start + per_page])
+    if not rows and wanted > 1:
+        return paginator.get_page(number)
+    paginator.count = rows[0].rows_in_all if rows else 0  # the cached property, filled in
+    return Page(rows, wanted, paginator)
 
 
 @login_required
 def engagement_list(request):
-    """engagements/engagement_list.html: filter, search, sort, 25 a page."""
+    """engagements/engagement_list.html: filter, search, sort, 25 a page. The client filter
+    is a name to type (with htmx, client_suggest offers the matching clients) and the chosen
+    client's id, never a <select> of every client."""
     policy.require_advisor(request.user)
-    clients = policy.clients_visible_to(request.user)
     filterset = EngagementFilter(
         request.GET,
         queryset=selectors.engagement_list_for_user(user=request.user),
-        clients=clients,
+        clients=partial(policy.clients_visible_to, request.user, one=True),
         advisors=policy.advisors_on_visible_engagements(request.user),
     )
-    page = Paginator(filterset.qs, 25).get_page(request.GET.get("page"))
-    query = request.GET.copy()
+    page = page_with_count(filterset.qs.only(*LIST_ROW_FIELDS), request.GET.get("page"), per_page=25)
+    query = filterset.data.copy()  # without a client that a typed name replaced
     query.pop("page", None)
+    without_client = query.copy()
+    without_client.pop("client", None)
     return render(
-        request, "engagements/engagement_list.html", {"filter": filterset, "page": page, "query": query.urlencode()}
+        request,
+        "engagements/engagement_list.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "rows": list_rows(page.object_list),
+            "query": query.urlencode(),
+            "chosen_client": filterset.chosen_client,
+            "without_client": without_client.urlencode(),
+        },
+    )
+
+
+@login_required
+def client_suggest(request):
+    """engagements/partials/client_suggestions.html: the clients the engagement list's client
+    filter suggests while a name is typed (htmx sends the whole filter form), each a link to
+    the list filtered by that client with the other filters kept. Only clients the user may
+    see; nothing for nothing typed; a 404 for anyone who does not work on engagements."""
+    policy.require_advisor(request.user)
+    typed = request.GET.get("client_name", "").strip()
+    found = suggest_clients(policy.clients_visible_to(request.user), typed)
+    kept = [(name, value) for name in KEPT_BY_A_SUGGESTION for value in request.GET.getlist(name) if value]
+    base = reverse("engagements:list")
+    suggestions = [(client.name, f"{base}?{urlencode([*kept, ('client', client.pk)])}") for client in found]
+    return render(
+        request,
+        "engagements/partials/client_suggestions.html",
+        {
+            "typed": typed,
+            "suggestions": suggestions[:CLIENT_SUGGESTIONS],
+            "more": len(suggestions) > CLIENT_SUGGESTIONS,
+        },
     )
 
 

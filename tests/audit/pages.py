@@ -162,6 +162,25 @@ PAGES: dict[str, list[AuditPage]] = {
         ),
         AuditPage("engagement list", _url("engagements:list")),
         AuditPage("engagement list, filtered", lambda s: reverse("engagements:list") + "?q=planning"),
+        AuditPage(
+            "engagement list, by a chosen client (beside the field, removable)",
+            lambda s: reverse("engagements:list") + f"?client={s.client.pk}&stage=active",
+        ),
+        AuditPage(
+            "engagement list, by a client's name (typed, without JavaScript)",
+            lambda s: reverse("engagements:list") + "?client_name=hofstede",
+        ),
+        AuditPage(
+            "engagement list, a client that is not yours (the message)",
+            lambda s: reverse("engagements:list") + "?client=999999",
+        ),
+        AuditPage(
+            "engagement list: the clients matching a name typed (htmx)",
+            _url("engagements:list"),
+            fill=(("#id_client_name", "Hofst"),),
+            click="#id_client_name",
+            wait_for="#client-suggestions a",
+        ),
         AuditPage("engagement detail", _url("engagements:detail", engagement)),
         AuditPage("engagement create", _url("engagements:create")),
         AuditPage("engagement edit", _url("engagements:edit", engagement)),

@@ -1,11 +1,15 @@
 import re
 from datetime import timedelta
 from html import unescape
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from engagements.models import Engagement, Meeting
 from tests import factories
@@ -222,3 +226,224 @@ def test_an_engagement_without_meetings_says_so_and_offers_no_list(client, consu
     page = text(client.get(engagement_a.get_absolute_url()).content.decode())
     assert "Meetings No meetings yet." in page
     assert "All meetings" not in page and "Show more" not in page
+
+
+# --- the client filter: a name to type, the chosen client by id, no <select> of every client ----------
+def text_of(response) -> str:
+    return unescape(response.content.decode()).replace("\xa0", " ")
+
+
+def suggestions(response) -> list[tuple[str, dict]]:
+    """The suggested clients as a user sees them: (name, the query string its link opens)."""
+    found = re.findall(r'<a class="list-group-item[^"]*" href="([^"]+)">([^<]+)</a>', response.content.decode())
+    return [(unescape(name), parse_qs(urlsplit(unescape(href)).query)) for href, name in found]
+
+
+def test_the_filter_form_has_a_client_name_field_and_no_list_of_every_client(client, consultant_a, portfolio):
+    many = [factories.ClientFactory(name=f"Listed Client {i}", created_by=consultant_a) for i in range(30)]
+    client.force_login(consultant_a)
+
+    response = client.get(reverse("engagements:list"))
+
+    content = response.content.decode()
+    assert '<label class="form-label small mb-0" for="id_client_name">Client</label>' in content
+    assert 'name="client_name"' in content
+    assert '<select name="client"' not in content and 'name="client" id="id_client"' not in content
+    assert not [c.name for c in many if c.name in content]  # none of the 30 clients on the page
+    assert "Acme Tools" in content  # as a row's client only
+    assert content.count("Acme Tools") == 2  # ...its two engagements
+
+
+def test_the_chosen_client_stands_beside_the_field_and_can_be_removed(client, consultant_a, portfolio):
+    acme = portfolio["planning"].client
+    client.force_login(consultant_a)
+
+    response = client.get(reverse("engagements:list"), {"client": acme.pk, "stage": "proposal", "page": 1})
+
+    assert titles(response) == ["Planning redesign"]
+    content = response.content.decode()
+    chip = re.search(r'<span id="client-chosen">(.*?)</span>\s*<a [^>]*href="([^"]+)"', content, re.S)
+    assert unescape(re.sub(r"<[^>]+>", "", chip.group(1))).split() == ["Chosen:", "Acme", "Tools"]
+    assert parse_qs(urlsplit(unescape(chip.group(2))).query) == {"stage": ["proposal"]}  # the client goes
+    assert f'<input type="hidden" name="client" value="{acme.pk}">' in content  # kept when filtering again
+    assert "Remove the client filter (Acme Tools)" in text_of(response)
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("acme", ["Planning redesign", "Pricing study"]),
+        ("  ZETA ", ["Care rota"]),
+        ("Tools", ["Planning redesign", "Pricing study"]),
+        ("nobody", []),
+    ],
+)
+def test_without_javascript_the_name_typed_filters_by_client_name(client, consultant_a, portfolio, typed, expected):
+    client.force_login(consultant_a)
+    response = client.get(reverse("engagements:list"), {"client_name": typed})
+    assert sorted(titles(response)) == expected
+    assert f'value="{typed}"' in response.content.decode()  # the field keeps what was typed
+
+
+def test_a_name_typed_replaces_the_chosen_client(client, consultant_a, portfolio):
+    acme = portfolio["planning"].client
+    client.force_login(consultant_a)
+
+    response = client.get(reverse("engagements:list"), {"client": acme.pk, "client_name": "zeta"})
+
+    assert titles(response) == ["Care rota"]
+    assert 'id="client-chosen"' not in response.content.decode()
+
+
+@pytest.mark.parametrize("bad", ["not-a-number", "999999", "hidden"])
+def test_a_client_id_that_is_not_yours_is_left_out_with_a_message(client, consultant_a, portfolio, bad):
+    value = portfolio["hidden"].client_id if bad == "hidden" else bad
+    client.force_login(consultant_a)
+
+    response = client.get(reverse("engagements:list"), {"client": value})
+
+    assert response.status_code == 200
+    assert sorted(titles(response)) == ["Care rota", "Planning redesign", "Pricing study"]  # not filtered
+    assert "This client is not one of yours, so the list is not filtered by it." in text_of(response)
+    assert portfolio["hidden"].client.name not in text_of(response)
+
+
+def test_the_rows_show_the_link_names_labels_and_day_in_the_readers_language(client, consultant_a, portfolio):
+    planning = portfolio["planning"]
+    consultant_a.first_name, consultant_a.last_name = "Alice", "de Boer"
+    consultant_a.save()
+    client.force_login(consultant_a)
+
+    response = client.get(reverse("engagements:list"), {"stage": "proposal"}, HTTP_ACCEPT_LANGUAGE="nl")
+
+    row = re.search(r"<tr>\s*<td><a.*?</tr>", response.content.decode(), re.S).group(0)
+    cells = [unescape(re.sub(r"<[^>]+>", "", cell)).strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+    day = timezone.localtime(planning.updated_at)
+    assert cells == ["Planning redesign", "Acme Tools", "Alice de Boer", "Voorstel", "Rood", date_format(day, "j M Y")]
+    assert f'href="{planning.get_absolute_url()}"' in row
+
+
+def test_the_rows_read_only_the_columns_they_show(client, consultant_a, portfolio):
+    client.force_login(consultant_a)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(reverse("engagements:list"))
+    page_query = next(q["sql"] for q in queries if "ORDER BY" in q["sql"] and "engagements_engagement" in q["sql"])
+    selected = page_query.split(" FROM ", 1)[0]
+    for column in ("stated_request", "underlying_need", "desired_outcomes", "boundaries", "budget", "fit_reason"):
+        assert column not in selected
+    assert 'auth_user"."password' not in selected
+
+
+@pytest.mark.parametrize("rows", [3, 60])
+def test_the_filtered_list_costs_the_same_queries_at_any_size(
+    client, consultant_a, consultant_b, django_assert_max_num_queries, rows
+):
+    acme = factories.ClientFactory(name="Acme Tools", created_by=consultant_a)
+    for i in range(rows):
+        other = factories.ClientFactory(name=f"Another client {i}", created_by=consultant_a)
+        engagement = factories.EngagementFactory(
+            lead=consultant_a, title=f"Listed engagement {i}", stage="active", client=acme if i % 2 else other
+        )
+        engagement.members.add(consultant_b)
+    client.force_login(consultant_a)
+    query = {"client": acme.pk, "stage": "active", "lead": consultant_b.pk, "sort": "title"}
+
+    with django_assert_max_num_queries(LIST_WITH_FILTERS_MAX_QUERIES):
+        response = client.get(reverse("engagements:list"), query)
+
+    assert f"{rows // 2} engagement" in text_of(response)
+
+
+# A consultant's: the login (session, user, groups), the chosen client, the advisors, the page
+# with the count of all (a manager's one more: the team, from the profile).
+LIST_WITH_FILTERS_MAX_QUERIES = 6
+SUGGEST_MAX_QUERIES = 4  # the login (3), the clients
+
+
+def test_typing_suggests_the_users_clients_whose_name_contains_it_starting_ones_first(client, consultant_a, portfolio):
+    for name in ("Bolt Acme Supplies", "Acme Hardware", "Acmeister"):
+        factories.ClientFactory(name=name, created_by=consultant_a)
+    factories.ClientFactory(name="Acme Secret Works", created_by=factories.UserFactory())  # not Alice's
+    client.force_login(consultant_a)
+
+    response = client.get(reverse("engagements:client_suggest"), {"client_name": "acme"})
+
+    assert [name for name, _ in suggestions(response)] == [
+        "Acme Hardware",
+        "Acme Tools",
+        "Acmeister",
+        "Bolt Acme Supplies",
+    ]
+    assert "4 clients match; they are listed below the field." in text_of(response)
+
+
+def test_a_suggestion_opens_the_list_by_that_client_with_the_other_filters(client, consultant_a, portfolio):
+    acme = portfolio["planning"].client
+    client.force_login(consultant_a)
+    form = {"q": "plan", "stage": "proposal", "health": "", "client": "", "client_name": "acm", "lead": "", "page": 3}
+
+    response = client.get(reverse("engagements:client_suggest"), form)
+
+    [(name, query)] = suggestions(response)
+    assert name == "Acme Tools"
+    assert query == {"q": ["plan"], "stage": ["proposal"], "client": [str(acme.pk)]}
+    assert "1 client matches; it is listed below the field." in text_of(response)
+    followed = client.get(reverse("engagements:list"), {k: v[0] for k, v in query.items()})
+    assert titles(followed) == ["Planning redesign"]
+
+
+def test_suggestions_stop_at_eight_and_say_there_are_more(client, consultant_a):
+    for i in range(12):
+        factories.ClientFactory(name=f"Bakery {i:02d}", created_by=consultant_a)
+    client.force_login(consultant_a)
+
+    response = client.get(reverse("engagements:client_suggest"), {"client_name": "bakery"})
+
+    assert [name for name, _ in suggestions(response)] == [f"Bakery {i:02d}" for i in range(8)]
+    assert "More match: type more of the name." in text_of(response)
+    assert "More than 8 clients match; the first 8 are listed below the field." in text_of(response)
+
+
+@pytest.mark.parametrize("typed", ["", "   ", "nothing like it"])
+def test_nothing_typed_or_nothing_found_suggests_nothing(client, consultant_a, portfolio, typed):
+    client.force_login(consultant_a)
+    response = client.get(reverse("engagements:client_suggest"), {"client_name": typed})
+    assert response.status_code == 200
+    assert suggestions(response) == []
+    status = re.search(r'<div id="client-suggestions-status"[^>]*>(.*?)</div>', response.content.decode(), re.S)
+    assert status.group(1) == ("No client of yours matches this name." if typed.strip() else "")
+
+
+def test_suggestions_are_dutch_for_a_dutch_reader(client, consultant_a, portfolio):
+    client.force_login(consultant_a)
+    response = client.get(reverse("engagements:client_suggest"), {"client_name": "a"}, HTTP_ACCEPT_LANGUAGE="nl")
+    assert "2 klanten komen overeen; ze staan onder het veld." in text_of(response)
+
+
+@pytest.mark.parametrize("clients", [3, 60])
+def test_suggestions_cost_the_same_queries_at_any_size(client, consultant_a, django_assert_max_num_queries, clients):
+    for i in range(clients):
+        factories.EngagementFactory(lead=consultant_a, client=factories.ClientFactory(name=f"Bakery {i:02d}"))
+    client.force_login(consultant_a)
+
+    with django_assert_max_num_queries(SUGGEST_MAX_QUERIES):
+        response = client.get(reverse("engagements:client_suggest"), {"client_name": "bakery"})
+
+    assert len(suggestions(response)) == min(clients, 8)
+
+
+@pytest.mark.parametrize(
+    ("page", "shown", "number"),
+    [("", 25, 1), ("2", 5, 2), ("3", 5, 2), ("0", 5, 2), ("-1", 5, 2), ("abc", 25, 1), ("²", 25, 1), ("9" * 30, 5, 2)],
+)
+def test_any_page_number_gives_a_page_and_the_count_of_all(client, consultant_a, page, shown, number):
+    # What is no page gives the first; past the end (or below 1), the last, as Django's get_page.
+    factories.EngagementFactory.create_batch(30, lead=consultant_a)
+    client.force_login(consultant_a)
+
+    response = client.get(reverse("engagements:list"), {"page": page})
+
+    assert response.status_code == 200
+    assert len(titles(response)) == shown
+    assert f"Page {number} of 2" in text_of(response)
+    assert "30 engagements" in text_of(response)

@@ -291,6 +291,7 @@ def test_anonymous_is_sent_to_login_from_every_engagement_page(client, scene_a, 
 # --- list pages and pages that start something new ---------------------------------------------------
 LIST_URLS = [
     pytest.param("engagements:list", id="engagement list"),
+    pytest.param("engagements:client_suggest", id="engagement list's client suggestions"),
     pytest.param("engagements:clients", id="client list"),
     pytest.param("engagements:my_week", id="my week"),
     pytest.param("engagements:create", id="new engagement"),
@@ -323,6 +324,37 @@ def test_engagement_list_shows_the_member_the_engagement_they_belong_to_only(
     assert member_scene.engagement.title in content
     assert scene_a.engagement.title not in content
     assert scene_a.client.name not in content  # not even in the client filter
+
+
+@pytest.mark.parametrize(
+    ("who", "sees_alices", "sees_bobs"),
+    [
+        ("consultant_a", True, False),
+        ("manager", True, False),  # Alice is in the manager's team, Bob is not
+        ("staff", True, True),
+        ("consultant_b", False, True),
+    ],
+)
+def test_the_client_filter_suggests_only_clients_the_user_may_see(
+    client, request, consultant_b, scene_a, who, sees_alices, sees_bobs
+):
+    factories.EngagementFactory(lead=consultant_b, client=factories.ClientFactory(name="Oost Shipping"))
+    client.force_login(request.getfixturevalue(who))
+    for typed in ("Hoeksma", "hoek", "Bakeries"):
+        response = client.get(reverse("engagements:client_suggest"), {"client_name": typed})
+        assert response.status_code == 200
+        assert (scene_a.client.name in text_of(response)) == sees_alices, typed
+    bobs = client.get(reverse("engagements:client_suggest"), {"client_name": "Oost"})
+    assert ("Oost Shipping" in text_of(bobs)) == sees_bobs
+
+
+def test_a_client_id_of_another_consultant_filters_nothing_and_names_nothing(client, consultant_b, scene_a):
+    client.force_login(consultant_b)
+    response = client.get(reverse("engagements:list"), {"client": scene_a.client.pk})
+    assert response.status_code == 200
+    assert "This client is not one of yours, so the list is not filtered by it." in text_of(response)
+    for secret in scene_a.secrets:
+        assert secret not in text_of(response)
 
 
 def test_community_member_gets_404_for_the_engagement_list(client, community_member, scene_a):
@@ -679,6 +711,7 @@ def _engagement_url(name: str, pk: Callable[[Scene], int]) -> Callable[[Scene], 
 # here fails test_every_engagement_url_has_a_row_in_the_community_member_matrix.
 ENGAGEMENT_URLS: dict[str, Callable[[Scene], str]] = {
     "list": lambda s: reverse("engagements:list"),
+    "client_suggest": lambda s: reverse("engagements:client_suggest") + "?client_name=Hoeksma",
     "create": lambda s: reverse("engagements:create") + f"?client={s.client.pk}",
     "intake_panel": lambda s: reverse("engagements:intake_panel") + f"?client={s.client.pk}",
     "detail": _engagement_url("detail", lambda s: s.engagement.pk),
@@ -787,7 +820,7 @@ def test_a_calendar_token_of_a_community_member_opens_no_feed(client, community_
 
 # --- query counts do not grow with rows ----------------------------------------------------------------
 # The smallest bound that holds for the few-row case (measured), applied unchanged to many rows.
-ENGAGEMENT_LIST_MAX_QUERIES = 7
+ENGAGEMENT_LIST_MAX_QUERIES = 5  # the login (3), the advisors to filter by, the page (with the count)
 MY_WEEK_MAX_QUERIES = 7
 # The engagement's page: one query per kind of timeline event (12), two for the meetings (the
 # upcoming, the earlier); at intake the lessons panel and the profile.
