@@ -70,6 +70,12 @@ def engagements_visible_to(user: User) -> QuerySet[Engagement]:
     return Engagement.objects.filter(condition)
 
 
+def sees_beyond_own_engagements(user: User) -> bool:
+    """Whether the user may see engagements they neither lead nor are a member of (a manager
+    their team's, a superuser all); for everyone else the visible engagements are their own."""
+    return user.is_authenticated and user.is_active and (user.is_superuser or roles.is_manager(user))
+
+
 def can_view_engagement(user: User, engagement: Engagement) -> bool:
     return engagements_visible_to(user).filter(pk=engagement.pk).exists()
 

@@ -4,7 +4,7 @@ from dataclasses import dataclass, fields
 from datetime import UTC, datetime, time, timedelta
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value, Window
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,7 +29,7 @@ from .models import (
     PlanAnswer,
     PlanShare,
 )
-from .policy import engagements_visible_to
+from .policy import clients_visible_to, engagements_visible_to, sees_beyond_own_engagements
 
 
 def engagement_list_for_user(*, user) -> QuerySet[Engagement]:
@@ -506,6 +506,22 @@ def meeting_list_page(*, engagement: Engagement, page_number, now: datetime | No
     return MeetingListPage(engagement, page, _meeting_rows(page.object_list, now=now or timezone.now()))
 
 
+def client_rows(*, user, q: str = "") -> QuerySet[Client]:
+    """The client list's rows: the clients the user may see (by name or sector when `q`), by
+    name, with their active contacts and the engagements the user may see of each. The counts
+    are correlated subqueries, which PostgreSQL computes for the page's rows only (after the
+    sort and the limit), where a GROUP BY counted for every visible client."""
+    visible = engagements_visible_to(user).filter(client=OuterRef("pk")).order_by()
+    contacts = ClientContact.objects.filter(client=OuterRef("pk"), left_on__isnull=True).order_by()
+    clients = clients_visible_to(user).only("name", "sector", "fit")
+    if q:
+        clients = clients.filter(Q(name__icontains=q) | Q(sector__icontains=q))
+    return clients.annotate(
+        active_contacts=Coalesce(Subquery(contacts.values("client").annotate(n=Count("pk")).values("n")), Value(0)),
+        engagement_count=Coalesce(Subquery(visible.values("client").annotate(n=Count("pk")).values("n")), Value(0)),
+    ).order_by("name", "pk")
+
+
 @dataclass(frozen=True)
 class ClientPage:
     """engagements/client_detail.html."""
@@ -559,6 +575,8 @@ class Readiness:
     acknowledged: bool
     answer: str
     open_checkpoints: int
+    url: str = ""  # the meeting's page
+    purpose: str = ""  # the purpose's label
 
     @property
     def needs_plan(self) -> bool:
@@ -572,18 +590,66 @@ class Readiness:
 
 
 @dataclass(frozen=True)
+class WaitingForLog:
+    """A meeting of My week's "waiting for a log", with its links and label made once a page."""
+
+    meeting: Meeting
+    url: str
+    log_url: str
+    purpose: str
+
+
+@dataclass(frozen=True)
 class MyWeek:
-    """engagements/my_week.html."""
+    """engagements/my_week.html: each list bounded, with how many there are in all."""
 
     readiness: list[Readiness]
-    waiting_for_log: list[Meeting]
+    meetings_total: int  # the next 7 days' meetings; `readiness` holds the first WEEK_MEETINGS
+    waiting_for_log: list[WaitingForLog]
+    waiting_total: int  # `waiting_for_log` holds the oldest WEEK_WAITING
     flags: list[Flag]
+    flags_total: int  # the open flags; `flags` holds the newest WEEK_FLAGS
+    showing_all: bool
 
 
-def my_week(*, user, now: datetime | None = None) -> MyWeek:
+# What My week shows unless the user asks for all: the next meetings, the oldest meetings
+# waiting for a log, the newest open flags. A busy advisor's week stays one screen, and a page
+# that costs the same at any size.
+WEEK_MEETINGS = 12
+WEEK_WAITING = 10
+WEEK_FLAGS = 10
+WAITING_FOR_LOG_DAYS = 30  # "waiting for a log": meetings of the last 30 days (older ones are flagged)
+
+
+def engagement_ids_of(user) -> list[int]:
+    """The engagements the user leads or is a member of, of those the user may see: one query,
+    a UNION of two index scans (an OR of the two made PostgreSQL read every engagement)."""
+    visible = engagements_visible_to(user)
+    member_of = Engagement.members.through.objects.filter(user=user).values("engagement")
+    led = visible.filter(lead=user).order_by().values_list("pk", flat=True)
+    return list(led.union(visible.filter(pk__in=member_of).order_by().values_list("pk", flat=True)))
+
+
+def _week_meetings(user, mine: list[int]) -> QuerySet[Meeting]:
+    """meetings_of_advisor, for a page that knows the user's engagements: their ids sent as one
+    parameter (core.lookups), so that PostgreSQL walks the index on (engagement, start). The
+    meetings the user attends on another engagement they may see (a manager sitting in on
+    the team's) only for those who see beyond their own engagements: for anyone else every
+    engagement they may see is theirs already, and the OR would keep the index out."""
+    mine_q = Q(engagement_id__any=mine)
+    if sees_beyond_own_engagements(user):
+        attends = Meeting.advisor_attendees.through.objects.filter(user=user).values("meeting")
+        mine_q |= Q(pk__in=attends) & Q(engagement__in=engagements_visible_to(user))
+    return Meeting.objects.filter(mine_q).select_related("engagement__client", "plan")
+
+
+def my_week(*, user, now: datetime | None = None, show_all: bool = False) -> MyWeek:
     """An advisor's week: the next 7 days' meetings with their readiness, the meetings
-    waiting for a log, and the open flags of the engagements the user leads or is on."""
+    waiting for a log, and the open flags of the engagements the user leads or is on. The
+    meetings and flags are capped (WEEK_MEETINGS, WEEK_FLAGS) unless `show_all`; each list
+    is one query however long the advisor's history, with its total as a window count."""
     now = now or timezone.now()
+    mine = engagement_ids_of(user)
     open_checkpoints = (
         ExpectationCheckpoint.objects.filter(engagement=OuterRef("engagement"), status="open")
         .values("engagement")
@@ -591,11 +657,14 @@ def my_week(*, user, now: datetime | None = None) -> MyWeek:
         .values("n")
     )
     upcoming = (
-        meetings_of_advisor(user)
+        _week_meetings(user, mine)
         .filter(status=Meeting.Status.SCHEDULED, starts_at__gte=now, starts_at__lt=now + timedelta(days=7))
-        .annotate(open_checkpoints=Coalesce(Subquery(open_checkpoints), Value(0)))
-        .order_by("starts_at")
+        .annotate(open_checkpoints=Coalesce(Subquery(open_checkpoints), Value(0)), total=Window(Count("pk")))
+        .order_by("starts_at", "pk")
     )
+    upcoming = list(upcoming if show_all else upcoming[:WEEK_MEETINGS])
+    meeting_url, log_url = url_for_pk("engagements:meeting"), url_for_pk("engagements:meeting_log")
+    purposes = dict(Meeting.Purpose.choices)  # one gettext per label, not one per row
     readiness = []
     for meeting in upcoming:
         plan = meeting.plan
@@ -608,22 +677,51 @@ def my_week(*, user, now: datetime | None = None) -> MyWeek:
                 acknowledged=bool(plan and plan.acknowledged_at),
                 answer=plan.matches_expectations if plan else "",
                 open_checkpoints=meeting.open_checkpoints,
+                url=meeting_url(meeting.pk),
+                purpose=purposes.get(meeting.purpose, meeting.purpose),
             )
         )
-    waiting_for_log = (
-        meetings_of_advisor(user)
-        .filter(status__in=[Meeting.Status.SCHEDULED, Meeting.Status.HELD], starts_at__lt=now, log__isnull=True)
-        .order_by("starts_at")
+    # Bounded to a recent window (older unlogged meetings are flagged: "meeting not logged"),
+    # and "no log" as NOT EXISTS: an anti-join probing the log's unique index per meeting of the
+    # window, where a LEFT JOIN ... IS NULL made PostgreSQL hash every log ever written. First
+    # the narrow rows (has it ended? start + duration, in Python on every database), then the
+    # shown ones in full.
+    unlogged = (
+        _week_meetings(user, mine)
+        .filter(
+            status__in=[Meeting.Status.SCHEDULED, Meeting.Status.HELD],
+            starts_at__lt=now,
+            starts_at__gte=now - timedelta(days=WAITING_FOR_LOG_DAYS),
+        )
+        .exclude(Exists(MeetingLog.objects.filter(meeting=OuterRef("pk"))))
+        .order_by("starts_at", "pk")
+        .values_list("pk", "starts_at", "duration_minutes")
     )
-    waiting_for_log = [m for m in waiting_for_log if m.ends_at <= now]
-    member_of = Engagement.members.through.objects.filter(user=user).values("engagement")
+    ended = [pk for pk, starts_at, minutes in unlogged if starts_at + timedelta(minutes=minutes) <= now]
+    shown = ended if show_all else ended[:WEEK_WAITING]
+    waiting_for_log = Meeting.objects.filter(pk__in=shown).select_related("engagement").order_by("starts_at", "pk")
     flags = (
-        Flag.objects.filter(status__in=Flag.OPEN_STATUSES)
-        .filter(Q(engagement__lead=user) | Q(engagement__in=member_of))
+        Flag.objects.filter(status__in=Flag.OPEN_STATUSES, engagement_id__any=mine)
         .select_related("engagement")
-        .order_by("-created_at")
+        .annotate(total=Window(Count("pk")))
+        # NULLS LAST (created_at is never null): no index gives that order, so PostgreSQL takes
+        # the user's flags through the index on their engagements and sorts those few, instead
+        # of walking every flag ever raised backwards by date for the first ten of theirs.
+        .order_by(F("created_at").desc(nulls_last=True), "-pk")
     )
-    return MyWeek(readiness=readiness, waiting_for_log=waiting_for_log, flags=list(flags))
+    flags = list(flags if show_all else flags[:WEEK_FLAGS])
+    return MyWeek(
+        readiness=readiness,
+        meetings_total=upcoming[0].total if upcoming else 0,
+        waiting_for_log=[
+            WaitingForLog(meeting=m, url=meeting_url(m.pk), log_url=log_url(m.pk), purpose=purposes.get(m.purpose, ""))
+            for m in (waiting_for_log if shown else [])
+        ],
+        waiting_total=len(ended),
+        flags=flags,
+        flags_total=flags[0].total if flags else 0,
+        showing_all=show_all,
+    )
 
 
 def meeting_brief(*, meeting: Meeting) -> dict:

@@ -3,7 +3,6 @@ from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -22,19 +21,8 @@ def _client_url(client_id: int) -> str:
 def client_list(request):
     """engagements/client_list.html: the clients the user may see, searchable."""
     policy.require_advisor(request.user)
-    visible = policy.engagements_visible_to(request.user)
-    clients = (
-        policy.clients_visible_to(request.user)
-        .annotate(
-            active_contacts=Count("contacts", filter=Q(contacts__left_on__isnull=True), distinct=True),
-            engagement_count=Count("engagements", filter=Q(engagements__in=visible), distinct=True),
-        )
-        .order_by("name")
-    )
     q = request.GET.get("q", "").strip()
-    if q:
-        clients = clients.filter(Q(name__icontains=q) | Q(sector__icontains=q))
-    page = Paginator(clients, 25).get_page(request.GET.get("page"))
+    page = Paginator(selectors.client_rows(user=request.user, q=q), 25).get_page(request.GET.get("page"))
     query = urlencode({"q": q}) if q else ""
     return render(request, "engagements/client_list.html", {"page": page, "q": q, "query": query})
 

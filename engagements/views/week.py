@@ -14,9 +14,11 @@ from ..models import Meeting
 @login_required
 def my_week(request):
     """engagements/my_week.html: the next 7 days' meetings with their readiness, meetings
-    waiting for a log, and the user's open flags."""
+    waiting for a log, and the user's open flags; the first ones of each, or all (?all=1)."""
     policy.require_advisor(request.user)
-    return render(request, "engagements/my_week.html", selectors.page_context(selectors.my_week(user=request.user)))
+    week = selectors.my_week(user=request.user, show_all=request.GET.get("all") == "1")
+    context = selectors.page_context(week) | {"waiting_days": selectors.WAITING_FOR_LOG_DAYS}
+    return render(request, "engagements/my_week.html", context)
 
 
 @never_cache

@@ -205,8 +205,32 @@ def test_my_week_lists_the_meetings_waiting_for_a_log_and_the_open_flags(consult
 
     week = selectors.my_week(user=consultant_a, now=NOW)
 
-    assert week.waiting_for_log == [unlogged]
+    assert [w.meeting for w in week.waiting_for_log] == [unlogged]
     assert week.flags == [open_flag]
+    assert (week.waiting_total, week.flags_total) == (1, 1)
+
+
+def test_my_week_waits_for_logs_of_the_last_30_days_only(consultant_a):
+    engagement = factories.EngagementFactory(lead=consultant_a)
+    recent = factories.MeetingFactory(engagement=engagement, starts_at=NOW - (selectors.WAITING_FOR_LOG_DAYS - 1) * DAY)
+    factories.MeetingFactory(engagement=engagement, starts_at=NOW - (selectors.WAITING_FOR_LOG_DAYS + 1) * DAY)
+
+    week = selectors.my_week(user=consultant_a, now=NOW)
+
+    assert [w.meeting for w in week.waiting_for_log] == [recent]
+    assert week.waiting_total == 1
+
+
+def test_my_week_lists_the_meetings_the_advisor_attends_on_an_engagement_they_only_see(manager, consultant_a):
+    """A manager attending a meeting of their team's engagement (neither lead nor member)."""
+    engagement = factories.EngagementFactory(lead=consultant_a)
+    attended = factories.MeetingFactory(engagement=engagement, starts_at=NOW + DAY)
+    attended.advisor_attendees.add(manager)
+    factories.MeetingFactory(engagement=engagement, starts_at=NOW + 2 * DAY)  # not attended: not theirs
+
+    week = selectors.my_week(user=manager, now=NOW)
+
+    assert [r.meeting for r in week.readiness] == [attended]
 
 
 # --- meeting_brief --------------------------------------------------------------------------------

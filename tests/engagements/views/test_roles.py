@@ -26,6 +26,7 @@ from django.urls import URLPattern, get_resolver, reverse
 from django.utils import timezone
 
 from advisors import roles
+from engagements import selectors
 from engagements import urls as engagement_urls
 from engagements.links import plan_link_token
 from engagements.models import (
@@ -821,7 +822,7 @@ def test_a_calendar_token_of_a_community_member_opens_no_feed(client, community_
 # --- query counts do not grow with rows ----------------------------------------------------------------
 # The smallest bound that holds for the few-row case (measured), applied unchanged to many rows.
 ENGAGEMENT_LIST_MAX_QUERIES = 5  # the login (3), the advisors to filter by, the page (with the count)
-MY_WEEK_MAX_QUERIES = 7
+MY_WEEK_MAX_QUERIES = 8
 # The engagement's page: one query per kind of timeline event (12), two for the meetings (the
 # upcoming, the earlier); at intake the lessons panel and the profile.
 ENGAGEMENT_DETAIL_MAX_QUERIES = 34
@@ -880,10 +881,39 @@ def test_my_week_query_count_does_not_grow_with_meetings(client, consultant_a, d
         response = client.get(reverse("engagements:my_week"))
 
     content = response.content.decode()
-    assert content.count('<div class="card h-100') == rows  # one readiness card per meeting
-    assert content.count('<li class="list-group-item" id="log-') == rows  # waiting for a log
-    assert content.count("Flag of week engagement ") == rows
-    assert content.count("Fewer night shifts.") == rows
+    shown = {
+        "meetings": min(rows, selectors.WEEK_MEETINGS),
+        "waiting": min(rows, selectors.WEEK_WAITING),
+        "flags": min(rows, selectors.WEEK_FLAGS),
+    }
+    assert content.count('<div class="card h-100') == shown["meetings"]  # one readiness card per meeting
+    assert content.count("Fewer night shifts.") == shown["meetings"]
+    assert content.count('<li class="list-group-item" id="log-') == shown["waiting"]  # waiting for a log
+    assert content.count("Flag of week engagement ") == shown["flags"]
+    assert (f"Show all {rows} meetings of the week" in content) == (rows > selectors.WEEK_MEETINGS)
+    assert (f"Show all {rows} open flags" in content) == (rows > selectors.WEEK_FLAGS)
+
+    with django_assert_max_num_queries(MY_WEEK_MAX_QUERIES):
+        everything = client.get(reverse("engagements:my_week"), {"all": "1"}).content.decode()
+
+    assert everything.count('<div class="card h-100') == rows
+    assert everything.count('<li class="list-group-item" id="log-') == rows
+    assert everything.count("Flag of week engagement ") == rows
+    assert "Show all" not in everything
+
+
+def test_my_week_shows_the_soonest_meetings_and_the_newest_flags_first(client, consultant_a):
+    rows = selectors.WEEK_MEETINGS + 3
+    build_week(consultant_a, rows)  # meeting i starts in 1 + i hours; flag i is raised after flag i - 1
+    client.force_login(consultant_a)
+
+    content = text_of(client.get(reverse("engagements:my_week")))
+
+    meetings, rest = content.split("Waiting for a log")
+    titles = re.findall(r"Week engagement (\d+)", meetings)
+    assert [int(n) for n in titles] == list(range(selectors.WEEK_MEETINGS))
+    flags = [int(n) for n in re.findall(r"Flag of week engagement (\d+)", rest)]
+    assert flags == list(range(rows - 1, rows - 1 - selectors.WEEK_FLAGS, -1))
 
 
 def build_busy_engagement(engagement: Engagement, rows: int) -> None:
