@@ -1,6 +1,10 @@
+import importlib
+
 import pytest
 from celery.contrib.testing.worker import start_worker
 from celery.signals import task_postrun
+from django.apps import apps as django_apps
+from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.db import connections
 
@@ -8,6 +12,8 @@ from advisors import roles
 from config.celery_app import app as celery_app
 from tests import factories
 from tests.services import REQUIRED, require_redis
+
+create_roles = importlib.import_module("advisors.migrations.0002_roles").create_roles
 
 
 # --- CI: a skipped test is a failed test -------------------------------------------------
@@ -35,6 +41,25 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+# --- the role groups ------------------------------------------------------------------------
+DB_FIXTURES = {"db", "transactional_db", "live_server"}
+
+
+@pytest.fixture(autouse=True)
+def _role_groups(request):
+    """The role groups (advisors migration 0002) for every test that uses the database.
+
+    pytest-django runs the tests that reach the database only through fixtures after the
+    live-server (transactional) tests, whose flush at the end removes what the migrations
+    made; without this, a consultant made by a factory after them finds no group.
+    """
+    if not (DB_FIXTURES & set(request.fixturenames) or request.node.get_closest_marker("django_db")):
+        return
+    request.getfixturevalue("_django_db_helper")
+    if Group.objects.filter(name__in=roles.ALL).count() < len(roles.ALL):
+        create_roles(django_apps, None)
 
 
 # --- the cast ------------------------------------------------------------------------------

@@ -1,12 +1,10 @@
 """Browser tests: Playwright driving Debian's Chromium (Playwright's own download does not
 work on these machines). Locally they skip without /usr/bin/chromium; in CI they must run."""
 
-import importlib
 import os
 from pathlib import Path
 
 import pytest
-from django.apps import apps
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls of the test itself
 # (factories, assertions) are still synchronous and safe. (MACHINE-NOTES: live_server.)
@@ -60,13 +58,4 @@ def screenshot():
     return take
 
 
-@pytest.fixture(autouse=True)
-def _role_groups(request):
-    """The three role groups, as migration 0002 creates them.
-
-    A live-server test's serialized rollback does not bring them back when a plain db test
-    ran earlier in the session (seen with two live-server tests after one: the second
-    found the groups flushed, so its consultant got the member's home page).
-    """
-    request.getfixturevalue("_django_db_helper")
-    importlib.import_module("advisors.migrations.0002_roles").create_roles(apps, None)
+# The role groups after a live-server test's flush: tests/conftest.py `_role_groups`.
