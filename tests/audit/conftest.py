@@ -2,8 +2,7 @@
 its table at the end of the run (in CI output too, whatever -q or -s say)."""
 
 from tests.audit.report import REPORT
-from tests.browser.conftest import (  # noqa: F401 (fixtures)
-    _role_groups,
+from tests.browser.conftest import (  # noqa: F401 (fixtures; the role groups come from tests/conftest.py)
     browser_context_args,
     browser_type_launch_args,
 )
