@@ -200,7 +200,8 @@ def report(measured: dict, pages: list[dict], queries: dict[str, dict], size: st
         counts = "".join(f" {queries[size_][page['name']]:>14}" for size_ in sizes)
         mark = "" if s["ratio"] >= TARGET or not measured["floors"] else f"  below {TARGET}"
         line = f"{page['name']:<30} {s['rps']:>7.1f} {s['p50']:>7.1f} {s['p99']:>7.1f} {s['errors']:>7}"
-        print(f"{line} {s['ratio']:>6.2f}{counts}{mark}")
+        ratio = f"{s['ratio']:>6.2f}" if measured["floors"] else f"{'-':>6}"
+        print(f"{line} {ratio}{counts}{mark}")
         failed += s["errors"]
     if not measured["floors"]:
         print(f"Errors: {failed} (no floor: the ratios are left out)")
