@@ -166,6 +166,26 @@ def start_gunicorn(app: str, *, env: dict, cwd: Path, log: Path) -> tuple[subpro
     sys.exit(f"gunicorn {app} did not start; see {log}")
 
 
+def clear_cache() -> None:
+    """The run's cache (Redis db 3): counts left by an earlier run's copy of the data."""
+    cache = redis.Redis.from_url(BROKER)
+    for key in cache.scan_iter("rapport:*"):
+        cache.delete(key)
+
+
+def start_servers(db: str, floor_session: str, logs: Path, servers: list) -> tuple[str, str]:
+    """gunicorn for Rapport on `db` and, with a floor session, for the floor; appends each
+    process to `servers` (the caller stops them) and returns both URLs ("" for no floor)."""
+    rapport, rapport_url = start_gunicorn("config.wsgi", env=rapport_env(db), cwd=ROOT, log=logs / "rapport.log")
+    servers.append(rapport)
+    floor_url = ""
+    if floor_session:
+        floor, floor_url = start_gunicorn("floorsite.wsgi", env=floor_env(), cwd=FLOOR_DIR, log=logs / "floor.log")
+        servers.append(floor)
+    print(f"Rapport at {rapport_url}, floor at {floor_url or '(left out)'}; server logs in {logs}", flush=True)
+    return rapport_url, floor_url
+
+
 def stop(process: subprocess.Popen) -> None:
     process.terminate()
     try:
@@ -263,20 +283,12 @@ def main() -> int:
     if not 1 <= args.users <= 200 or not 1 <= args.seconds <= 600 or not 0 <= args.readers + args.members <= 100:
         parser.error("keep it bounded: 1-200 users, 0-100 readers and members, 1-600 seconds")
     prepare_data(args.rebuild)
-    cache = redis.Redis.from_url(BROKER)  # the run's cache: counts left by an earlier run's copy of the data
-    for key in cache.scan_iter("rapport:*"):
-        cache.delete(key)
+    clear_cache()
     floor_session = "" if args.no_floor else prepare_floor()
     logs = Path(tempfile.mkdtemp(prefix="rapport-load-"))
     servers = []
     try:
-        rapport, rapport_url = start_gunicorn("config.wsgi", env=rapport_env(DB), cwd=ROOT, log=logs / "rapport.log")
-        servers.append(rapport)
-        floor_url = ""
-        if floor_session:
-            floor, floor_url = start_gunicorn("floorsite.wsgi", env=floor_env(), cwd=FLOOR_DIR, log=logs / "floor.log")
-            servers.append(floor)
-        print(f"Rapport at {rapport_url}, floor at {floor_url or '(left out)'}; server logs in {logs}", flush=True)
+        rapport_url, floor_url = start_servers(DB, floor_session, logs, servers)
         result = run_users(args, rapport_url, floor_url, floor_session)
     finally:
         for process in servers:

@@ -34,18 +34,16 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-import redis
 from load import (
-    BROKER,
     FLOOR_DIR,
     PYTHON,
     ROOT,
     TEMPLATE,
-    floor_env,
+    clear_cache,
     prepare_data,
     prepare_floor,
     rapport_env,
-    start_gunicorn,
+    start_servers,
     stop,
 )
 
@@ -235,22 +233,14 @@ def main() -> int:
         prepare_data(args.rebuild, template=template, db=DB, scale=scale)
         pages = inside_run(DB)
         queries[name] = {p["name"]: p["queries"] for p in pages}
-    cache = redis.Redis.from_url(BROKER)
-    for key in cache.scan_iter("rapport:*"):
-        cache.delete(key)
+    clear_cache()
     if not args.no_floor and not (FLOOR_DIR / "manage.py").exists():
         sys.exit(f"The floor is missing at {FLOOR_DIR} (set RAPPORT_FLOOR_DIR, or pass --no-floor)")
     floor_session = "" if args.no_floor else prepare_floor()
     logs = Path(tempfile.mkdtemp(prefix="rapport-pages-"))
     servers = []
     try:
-        rapport, rapport_url = start_gunicorn("config.wsgi", env=rapport_env(DB), cwd=ROOT, log=logs / "rapport.log")
-        servers.append(rapport)
-        floor_url = ""
-        if floor_session:
-            floor, floor_url = start_gunicorn("floorsite.wsgi", env=floor_env(), cwd=FLOOR_DIR, log=logs / "floor.log")
-            servers.append(floor)
-        print(f"Rapport at {rapport_url}, floor at {floor_url or '(left out)'}; server logs in {logs}", flush=True)
+        rapport_url, floor_url = start_servers(DB, floor_session, logs, servers)
         answered = {p["name"]: (p["status"], status(rapport_url + p["url"], p["session"])) for p in pages}
         refused = {name: codes for name, codes in answered.items() if codes != (200, 200)}
         if refused:

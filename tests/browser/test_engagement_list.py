@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 
 from advisors import roles
 from tests import factories
+from tests.browser.support import log_in_to_my_week as log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -23,14 +24,6 @@ def alice(live_server):
     other = factories.UserFactory(username="olga", roles=[roles.CONSULTANT])
     factories.EngagementFactory(client=factories.ClientFactory(name="Hofweg Holding"), lead=other, stage="active")
     return user
-
-
-def log_in(page, url):
-    page.goto(f"{url}/accounts/login/")
-    page.fill("#id_username", "alice")
-    page.fill("#id_password", "secret-pass-1")
-    page.click("main button[type=submit]")
-    expect(page.locator("h1")).to_have_text("My week")
 
 
 def rows(page):

@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from advisors import roles
 from tests import factories
+from tests.browser.support import log_in_to_my_week as log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -17,14 +18,6 @@ def alice(live_server):
     user = factories.UserFactory(username="alice", roles=[roles.CONSULTANT])
     factories.AdvisorProfileFactory(user=user)
     return user
-
-
-def log_in(page, url):
-    page.goto(f"{url}/accounts/login/")
-    page.fill("#id_username", "alice")
-    page.fill("#id_password", "secret-pass-1")
-    page.click("main button[type=submit]")
-    expect(page.locator("h1")).to_have_text("My week")
 
 
 def test_the_language_switches_on_change_with_javascript(page, live_server, alice):
