@@ -219,6 +219,7 @@ def main() -> int:
     parser.add_argument("--small", action="store_true", help="a twentieth of the data, 2-second runs, one round")
     parser.add_argument("--rebuild", action="store_true", help="rebuild the data even if today's exists")
     parser.add_argument("--no-floor", action="store_true", help="leave out the floor page (no ratios)")
+    parser.add_argument("--only", metavar="WORDS", help="only the pages whose name contains WORDS (any case)")
     args = parser.parse_args()
     if args.small:
         args.seconds, args.rounds = 2, 1
@@ -231,8 +232,10 @@ def main() -> int:
     for name in ["small"] if args.small else ["small", "full"]:  # the measured size last: it stays in DB
         template, scale = SIZES[name]
         prepare_data(args.rebuild, template=template, db=DB, scale=scale)
-        pages = inside_run(DB)
+        pages = [p for p in inside_run(DB) if not args.only or args.only.lower() in p["name"].lower()]
         queries[name] = {p["name"]: p["queries"] for p in pages}
+    if not pages:
+        parser.error(f"no page's name contains {args.only!r}: {', '.join(name for name, _, _ in PAGES)}")
     clear_cache()
     if not args.no_floor and not (FLOOR_DIR / "manage.py").exists():
         sys.exit(f"The floor is missing at {FLOOR_DIR} (set RAPPORT_FLOOR_DIR, or pass --no-floor)")

@@ -55,10 +55,12 @@ def _visibility_filter(user) -> Q | None:
         return Q()
     if not roles.is_advisor(user):
         return None
-    condition = Q(lead=user) | Q(pk__in=Engagement.members.through.objects.filter(user=user).values("engagement"))
+    # The subqueries as arrays (core.lookups `__any`): PostgreSQL reads the index on the lead
+    # and the primary key, where `OR id IN (subquery)` made it read every engagement.
+    condition = Q(lead=user) | Q(pk__any=Engagement.members.through.objects.filter(user=user).values("engagement"))
     team_id = _team_id(user) if roles.is_manager(user) else None
     if team_id is not None:  # the team's advisors as a subquery: a join through users read every engagement
-        condition |= Q(lead_id__in=AdvisorProfile.objects.filter(team_id=team_id).values("user_id"))
+        condition |= Q(lead_id__any=AdvisorProfile.objects.filter(team_id=team_id).values("user_id"))
     return condition
 
 

@@ -28,3 +28,29 @@ def test_on_postgresql_the_list_is_one_parameter(consultant_a):
         list(Engagement.objects.filter(pk__any=ids))
 
     assert "= ANY(" in captured.captured_queries[0]["sql"]
+
+
+def test_any_takes_a_subquery_and_finds_the_same_rows_as_in(consultant_a, consultant_b):
+    """A subquery on the right: the rows of `__in` with it (PostgreSQL gets `= ANY(ARRAY(...))`,
+    an array computed once that the planner can look up in an index)."""
+    mine = factories.EngagementFactory(lead=consultant_a)
+    joined = factories.EngagementFactory(lead=consultant_b)
+    joined.members.add(consultant_a)
+    factories.EngagementFactory(lead=consultant_b)
+    member_of = Engagement.members.through.objects.filter(user=consultant_a).values("engagement")
+
+    assert set(Engagement.objects.filter(pk__any=member_of)) == {joined}
+    assert set(Engagement.objects.filter(pk__any=member_of)) == set(Engagement.objects.filter(pk__in=member_of))
+    assert set(Engagement.objects.filter(lead_id__any=Engagement.objects.filter(pk=mine.pk).values("lead"))) == {mine}
+    assert list(Engagement.objects.filter(pk__any=member_of.none())) == []
+
+
+def test_on_postgresql_a_subquery_becomes_an_array(consultant_a):
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only: elsewhere __any of a subquery is an IN of it")
+    member_of = Engagement.members.through.objects.filter(user=consultant_a).values("engagement")
+
+    with CaptureQueriesContext(connection) as captured:
+        list(Engagement.objects.filter(pk__any=member_of))
+
+    assert "= ANY(ARRAY(SELECT" in captured.captured_queries[0]["sql"]
