@@ -434,6 +434,14 @@ class Meeting(BaseModel):
             # table (migration 0017 says why).
             models.Index(fields=["status", "starts_at", "engagement", "id"], name="meeting_status_start_idx"),
             models.Index(fields=["engagement", "starts_at"], name="meeting_engagement_start_idx"),
+            # My week's meetings of the next 7 days: the advisor's engagements looked up one by
+            # one, where the index above keeps the past meetings among them and the status index
+            # walks the whole firm's week (1,700 rows read at 10,000 engagements for 24 shown).
+            models.Index(
+                fields=["engagement", "starts_at"],
+                condition=models.Q(status="scheduled"),
+                name="meeting_scheduled_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -4,7 +4,7 @@ from dataclasses import dataclass, fields
 from datetime import UTC, datetime, time, timedelta
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value, Window
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, Window
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -702,7 +702,9 @@ def my_week(*, user, now: datetime | None = None, show_all: bool = False) -> MyW
     waiting_for_log = Meeting.objects.filter(pk__in=shown).select_related("engagement").order_by("starts_at", "pk")
     flags = (
         Flag.objects.filter(status__in=Flag.OPEN_STATUSES, engagement_id__any=mine)
-        .select_related("engagement")
+        # The titles in a second query of the shown flags' engagements: joined, PostgreSQL
+        # hashed every engagement of the firm to title ten flags (2.5 of 3 ms).
+        .prefetch_related(Prefetch("engagement", queryset=Engagement.objects.only("pk", "title")))
         .annotate(total=Window(Count("pk")))
         # NULLS LAST (created_at is never null): no index gives that order, so PostgreSQL takes
         # the user's flags through the index on their engagements and sorts those few, instead

@@ -2,12 +2,12 @@ from functools import partial
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core.form_views import form_page, render_form
+from core.paging import page_with_count
 
 from .. import policy, selectors, services
 from ..forms import ClientForm, ComplaintForm, ContactForm, ContactLeftForm
@@ -22,7 +22,7 @@ def client_list(request):
     """engagements/client_list.html: the clients the user may see, searchable."""
     policy.require_advisor(request.user)
     q = request.GET.get("q", "").strip()
-    page = Paginator(selectors.client_rows(user=request.user, q=q), 25).get_page(request.GET.get("page"))
+    page = page_with_count(selectors.client_rows(user=request.user, q=q), request.GET.get("page"), per_page=25)
     query = urlencode({"q": q}) if q else ""
     return render(request, "engagements/client_list.html", {"page": page, "q": q, "query": query})
 
