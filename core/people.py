@@ -12,3 +12,8 @@ def display_name(user) -> str:
     if user is None or user.is_anonymous:
         return ""
     return user.get_full_name() or user.get_username()
+
+
+def display_name_of(first_name: str | None, last_name: str | None, username: str | None) -> str:
+    """display_name from the three columns (a query's values, not a user): the same rule."""
+    return f"{first_name or ''} {last_name or ''}".strip() or username or ""

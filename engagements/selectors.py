@@ -1,15 +1,30 @@
 """Reads of the engagement domain: each page's data in a fixed number of queries."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime, time, timedelta
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, Window
-from django.db.models.functions import Coalesce
+from django.db import connection
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    TextField,
+    Value,
+    Window,
+)
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.people import display_name
+from core.people import display_name_of
 from core.reversing import url_for_pk
 
 from . import client_profile
@@ -96,14 +111,16 @@ def engagement_timeline(
     """A step of everything that happened in an engagement: the `limit` newest events after
     `before` (from the newest when None), newest first, and where the next step begins.
 
-    One query per kind of event, each reading at most limit + 1 rows (its newest after the
-    cursor): the merged newest `limit` are the step, and a row beyond says there is more."""
+    Two queries whatever the engagement's size: every kind of event with a moment in one
+    (_TIMELINE_SOURCES, a UNION ALL of each kind's limit + 1 newest after the cursor, the
+    newest limit + 1 of them in all), and the complaints, which have a day. The merged newest
+    `limit` are the step, and an event beyond says there is more."""
     opened = TimelineEvent(
         engagement.created_at, "engagement", _("Engagement opened"), engagement.title, "engagement", engagement.pk
     )
     events = [opened] if before is None or opened.place < before else []
-    for name, kind_of_event in _TIMELINE_SOURCES:
-        events += kind_of_event(engagement, name, _After(before, name), limit + 1)
+    events += _moment_events(engagement, before, limit + 1)
+    events += _complaint_events(engagement, "complaint", _After(before, "complaint"), limit + 1)
     events.sort(key=lambda event: event.place, reverse=True)
     step = events[:limit]
     return TimelineStep(step, step[-1].place if len(events) > limit else None)
@@ -157,147 +174,200 @@ def _day_start(day) -> datetime:
     return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
 
 
-def _engagement_change_title(change, stages: dict[str, str]) -> str:
-    if change.what == EngagementChange.What.LEAD:
-        return _("Lead advisor changed from %(before)s to %(after)s") % {"before": change.before, "after": change.after}
-    if change.what == EngagementChange.What.STAGE:
+@dataclass(frozen=True)
+class _Source:
+    """A kind of event that happens at a moment: its rows of an engagement, the moment's field,
+    the columns its events are written from (c1, c2, ... of the timeline's UNION, as text), and
+    how (`events`: its name and its rows, newest first, to TimelineEvents)."""
+
+    name: str
+    rows: Callable[[Engagement], QuerySet]
+    field: str
+    columns: tuple
+    events: Callable[[str, list], list[TimelineEvent]]
+
+
+_COLUMNS = 5  # c1..c5: as many as the source with the most (a lesson taken) needs
+
+
+def _moment_events(engagement: Engagement, before: TimelineCursor | None, limit: int) -> list[TimelineEvent]:
+    """The `limit` newest events after `before` of every _TIMELINE_SOURCES kind, in one query.
+
+    Each kind's rows come as (source, pk, at, c1..c5) (the columns cast to text, the missing
+    ones NULL); each kind sorted and limited on its own where the database allows it
+    (PostgreSQL: an index scan of the engagement's newest rows per kind), then all of them by
+    their place in the timeline: the moment, the source's rank (its name's order, the same
+    as in Python whatever the database's collation), the pk, all descending."""
+    sliced = connection.features.supports_slicing_ordering_in_compound
+    branches = []
+    for source in _TIMELINE_SOURCES:
+        columns = [Cast(column, TextField()) for column in source.columns]
+        columns += [Value(None, output_field=TextField())] * (_COLUMNS - len(columns))
+        branch = (
+            source.rows(engagement)
+            .filter(_After(before, source.name).q(source.field))
+            .annotate(
+                rank=Value(_SOURCE_RANKS[source.name], output_field=IntegerField()),
+                at=F(source.field),
+                **{f"c{i}": column for i, column in enumerate(columns, start=1)},
+            )
+            .values_list("rank", "pk", "at", *(f"c{i}" for i in range(1, _COLUMNS + 1)), named=True)
+        )
+        branches.append(branch.order_by(f"-{source.field}", "-pk")[:limit] if sliced else branch.order_by())
+    rows = branches[0].union(*branches[1:], all=True).order_by("-at", "-rank", "-pk")[:limit]
+    by_source: dict[int, list] = {}
+    for row in rows:
+        by_source.setdefault(row.rank, []).append(row)
+    events = []
+    for source in _TIMELINE_SOURCES:
+        if source_rows := by_source.get(_SOURCE_RANKS[source.name]):
+            events += source.events(source.name, source_rows)
+    return events
+
+
+def _engagement_change_title(what: str, before: str, after: str, stages: dict[str, str]) -> str:
+    if what == EngagementChange.What.LEAD:
+        return _("Lead advisor changed from %(before)s to %(after)s") % {"before": before, "after": after}
+    if what == EngagementChange.What.STAGE:
         return _("Stage changed from %(before)s to %(after)s") % {
-            "before": stages.get(change.before, change.before),
-            "after": stages.get(change.after, change.after),
+            "before": stages.get(before, before),
+            "after": stages.get(after, after),
         }
     parts = []
-    if change.after:
-        parts.append(_("added %(names)s") % {"names": change.after})
-    if change.before:
-        parts.append(_("removed %(names)s") % {"names": change.before})
+    if after:
+        parts.append(_("added %(names)s") % {"names": after})
+    if before:
+        parts.append(_("removed %(names)s") % {"names": before})
     return _("Members changed: %(changes)s") % {"changes": "; ".join(parts)}
 
 
-# Each source: (engagement, its name, which rows come after the cursor, limit) -> its events.
-def _change_events(engagement, name, after, limit) -> list[TimelineEvent]:
+# Each source's events from its rows (rank, pk, at, c1..c5: the columns its _Source names).
+def _change_events(name, rows) -> list[TimelineEvent]:
     stages = _labels(Engagement.Stage)
-    changes = after.newest(engagement.changes, "created_at", "what", "before", "after", limit=limit)
-    return [TimelineEvent(c.created_at, "change", _engagement_change_title(c, stages), "", name, c.pk) for c in changes]
+    return [
+        TimelineEvent(r.at, "change", _engagement_change_title(r.c1, r.c2 or "", r.c3 or "", stages), "", name, r.pk)
+        for r in rows
+    ]
 
 
-def _plan_events(engagement, name, after, limit) -> list[TimelineEvent]:
+def _plan_events(name, rows) -> list[TimelineEvent]:
     title = _("Plan v%(v)s uploaded")
-    return [
-        TimelineEvent(plan.created_at, "plan", title % {"v": plan.version}, plan.title, name, plan.pk)
-        for plan in after.newest(engagement.plans, "created_at", "version", "title", limit=limit)
-    ]
+    return [TimelineEvent(r.at, "plan", title % {"v": r.c1}, r.c2 or "", name, r.pk) for r in rows]
 
 
-def _share_events(engagement, name, after, limit) -> list[TimelineEvent]:
+def _share_events(name, rows) -> list[TimelineEvent]:
     title = _("Plan v%(v)s shared with %(name)s")
-    shares = after.newest(
-        PlanShare.objects.filter(plan__engagement=engagement),
-        "shared_at",
-        "plan__version",
-        "contact__name",
-        limit=limit,
-    )
-    return [
-        TimelineEvent(s.shared_at, "share", title % {"v": s.plan__version, "name": s.contact__name}, "", name, s.pk)
-        for s in shares
-    ]
+    return [TimelineEvent(r.at, "share", title % {"v": r.c1, "name": r.c2}, "", name, r.pk) for r in rows]
 
 
-def _answer_events(engagement, name, after, limit) -> list[TimelineEvent]:
+def _answer_events(name, rows) -> list[TimelineEvent]:
     title, answers = _("%(name)s answered on plan v%(v)s: %(answer)s"), _labels(DraftPlan.Answer)
-    rows = after.newest(
-        PlanAnswer.objects.filter(plan__engagement=engagement),
-        "created_at",
-        "share__contact__name",
-        "plan__version",
-        "matches_expectations",
-        "adjustments",
-        limit=limit,
-    )
     return [
         TimelineEvent(
-            a.created_at,
+            r.at,
             "answer",
-            title
-            % {
-                "name": a.share__contact__name,
-                "v": a.plan__version,
-                "answer": answers.get(a.matches_expectations, a.matches_expectations),
-            },
-            a.adjustments,
+            title % {"name": r.c1, "v": r.c2, "answer": answers.get(r.c3, r.c3)},
+            r.c4 or "",
             name,
-            a.pk,
+            r.pk,
         )
-        for a in rows
+        for r in rows
     ]
 
 
-def _meeting_events(engagement, name, after, limit) -> list[TimelineEvent]:
+def _meeting_events(name, rows) -> list[TimelineEvent]:
     title, purposes, statuses = _("%(purpose)s meeting (%(status)s)"), _labels(Meeting.Purpose), _labels(Meeting.Status)
-    meetings = after.newest(engagement.meetings, "starts_at", "purpose", "status", "location", limit=limit)
     return [
         TimelineEvent(
-            m.starts_at,
+            r.at,
             "meeting",
-            title % {"purpose": purposes.get(m.purpose, m.purpose), "status": statuses.get(m.status, m.status).lower()},
-            m.location,
+            title % {"purpose": purposes.get(r.c1, r.c1), "status": statuses.get(r.c2, r.c2).lower()},
+            r.c3 or "",
             name,
-            m.pk,
+            r.pk,
         )
-        for m in meetings
+        for r in rows
     ]
 
 
-def _log_events(engagement, name, after, limit) -> list[TimelineEvent]:
+def _log_events(name, rows) -> list[TimelineEvent]:
     title = _("Meeting logged: satisfaction %(s)s/5")
-    logs = after.newest(
-        MeetingLog.objects.filter(meeting__engagement=engagement), "created_at", "satisfaction", "summary", limit=limit
-    )
-    return [
-        TimelineEvent(log.created_at, "log", title % {"s": log.satisfaction}, log.summary, name, log.pk) for log in logs
-    ]
+    return [TimelineEvent(r.at, "log", title % {"s": r.c1}, r.c2 or "", name, r.pk) for r in rows]
 
 
-def _checkpoint_events(engagement, name, after, limit) -> list[TimelineEvent]:
+def _checkpoint_events(name, rows) -> list[TimelineEvent]:
     title, topics = _("Checkpoint set: %(topic)s"), _labels(ExpectationCheckpoint.Topic)
-    checkpoints = after.newest(engagement.checkpoints, "created_at", "topic", "question", limit=limit)
     return [
-        TimelineEvent(
-            c.created_at, "checkpoint", title % {"topic": topics.get(c.topic, c.topic)}, c.question, name, c.pk
-        )
-        for c in checkpoints
+        TimelineEvent(r.at, "checkpoint", title % {"topic": topics.get(r.c1, r.c1)}, r.c2 or "", name, r.pk)
+        for r in rows
     ]
 
 
-def _checkpoint_answer_events(engagement, name, after, limit) -> list[TimelineEvent]:
+def _checkpoint_answer_events(name, rows) -> list[TimelineEvent]:
     title = _("Checkpoint %(status)s via %(via)s")
     statuses, vias = _labels(ExpectationCheckpoint.Status), _labels(ExpectationCheckpoint.RecordedVia)
-    answered = after.newest(
-        engagement.checkpoints.filter(answered_at__isnull=False),
-        "answered_at",
-        "status",
-        "recorded_via",
-        "client_answer",
-        limit=limit,
-    )
     return [
         TimelineEvent(
-            c.answered_at,
+            r.at,
             "checkpoint",
-            title
-            % {
-                "status": statuses.get(c.status, c.status).lower(),
-                "via": vias.get(c.recorded_via, c.recorded_via).lower(),
-            },
-            c.client_answer,
+            title % {"status": statuses.get(r.c1, r.c1).lower(), "via": vias.get(r.c2, r.c2).lower()},
+            r.c3 or "",
             name,
-            c.pk,
+            r.pk,
         )
-        for c in answered
+        for r in rows
+    ]
+
+
+def _flag_events(name, rows) -> list[TimelineEvent]:
+    title, kinds, severities = _("Flag raised: %(kind)s (%(sev)s)"), _labels(Flag.Kind), _labels(Flag.Severity)
+    return [
+        TimelineEvent(
+            r.at,
+            "flag",
+            title % {"kind": kinds.get(r.c1, r.c1), "sev": severities.get(r.c2, r.c2).lower()},
+            r.c3 or "",
+            name,
+            r.pk,
+        )
+        for r in rows
+    ]
+
+
+def _flag_closed_events(name, rows) -> list[TimelineEvent]:
+    title, kinds, statuses = _("Flag %(status)s: %(kind)s"), _labels(Flag.Kind), _labels(Flag.Status)
+    return [
+        TimelineEvent(
+            r.at,
+            "flag",
+            title % {"status": statuses.get(r.c1, r.c1).lower(), "kind": kinds.get(r.c2, r.c2)},
+            r.c3 or "",
+            name,
+            r.pk,
+        )
+        for r in rows
+    ]
+
+
+def _lesson_events(name, rows) -> list[TimelineEvent]:
+    """c1-c3: who took it (first name, last name, username), c4 the text, c5 where it came from."""
+    title = _("%(name)s took a lesson into the intake")
+    return [
+        TimelineEvent(
+            r.at,
+            "lesson",
+            title % {"name": display_name_of(r.c1, r.c2, r.c3)},
+            f"{r.c4} ({r.c5})" if r.c5 else r.c4,
+            name,
+            r.pk,
+        )
+        for r in rows
     ]
 
 
 def _complaint_events(engagement, name, after, limit) -> list[TimelineEvent]:
+    """Complaints have a day, not a moment: their events stand at the start of the day in the
+    reader's time zone, which a query cannot sort by on every database; a query of their own."""
     title, categories = _("Complaint: %(c)s"), _labels(Complaint.Category)
     complaints = after.newest(
         Complaint.objects.filter(engagement=engagement),
@@ -320,78 +390,59 @@ def _complaint_events(engagement, name, after, limit) -> list[TimelineEvent]:
     ]
 
 
-def _flag_events(engagement, name, after, limit) -> list[TimelineEvent]:
-    title, kinds, severities = _("Flag raised: %(kind)s (%(sev)s)"), _labels(Flag.Kind), _labels(Flag.Severity)
-    flags = after.newest(engagement.flags, "created_at", "kind", "severity", "details", limit=limit)
-    return [
-        TimelineEvent(
-            f.created_at,
-            "flag",
-            title % {"kind": kinds.get(f.kind, f.kind), "sev": severities.get(f.severity, f.severity).lower()},
-            f.details,
-            name,
-            f.pk,
-        )
-        for f in flags
-    ]
-
-
-def _flag_closed_events(engagement, name, after, limit) -> list[TimelineEvent]:
-    title, kinds, statuses = _("Flag %(status)s: %(kind)s"), _labels(Flag.Kind), _labels(Flag.Status)
-    closed = after.newest(
-        engagement.flags.filter(closed_at__isnull=False), "closed_at", "status", "kind", "decision_note", limit=limit
-    )
-    return [
-        TimelineEvent(
-            f.closed_at,
-            "flag",
-            title % {"status": statuses.get(f.status, f.status).lower(), "kind": kinds.get(f.kind, f.kind)},
-            f.decision_note,
-            name,
-            f.pk,
-        )
-        for f in closed
-    ]
-
-
-def _lesson_events(engagement, name, after, limit) -> list[TimelineEvent]:
-    title = _("%(name)s took a lesson into the intake")
-    taken_along = (
-        LessonTaken.objects.filter(after.q("created_at"), engagement=engagement)
-        .select_related("taken_by")
-        .only("created_at", "text", "origin", "taken_by__first_name", "taken_by__last_name", "taken_by__username")
-        .order_by("-created_at", "-pk")[:limit]
-    )
-    return [
-        TimelineEvent(
-            taken.created_at,
-            "lesson",
-            title % {"name": display_name(taken.taken_by)},
-            f"{taken.text} ({taken.origin})" if taken.origin else taken.text,
-            name,
-            taken.pk,
-        )
-        for taken in taken_along
-    ]
-
-
-# One source per kind of event, one query each (the timeline's docstring), by name: the name
-# is part of a cursor (TimelineCursor) and orders the events of one moment.
+# Every kind of event with a moment, by name: the name is part of a cursor (TimelineCursor) and
+# orders the events of one moment. The complaints, with a day, come apart (_complaint_events).
 _TIMELINE_SOURCES = (
-    ("change", _change_events),
-    ("plan", _plan_events),
-    ("share", _share_events),
-    ("answer", _answer_events),
-    ("meeting", _meeting_events),
-    ("log", _log_events),
-    ("checkpoint", _checkpoint_events),
-    ("checkpoint_answer", _checkpoint_answer_events),
-    ("complaint", _complaint_events),
-    ("flag", _flag_events),
-    ("flag_closed", _flag_closed_events),
-    ("lesson", _lesson_events),
+    _Source("change", lambda e: e.changes.all(), "created_at", ("what", "before", "after"), _change_events),
+    _Source("plan", lambda e: e.plans.all(), "created_at", ("version", "title"), _plan_events),
+    _Source(
+        "share",
+        lambda e: PlanShare.objects.filter(plan__engagement=e),
+        "shared_at",
+        ("plan__version", "contact__name"),
+        _share_events,
+    ),
+    _Source(
+        "answer",
+        lambda e: PlanAnswer.objects.filter(plan__engagement=e),
+        "created_at",
+        ("share__contact__name", "plan__version", "matches_expectations", "adjustments"),
+        _answer_events,
+    ),
+    _Source("meeting", lambda e: e.meetings.all(), "starts_at", ("purpose", "status", "location"), _meeting_events),
+    _Source(
+        "log",
+        lambda e: MeetingLog.objects.filter(meeting__engagement=e),
+        "created_at",
+        ("satisfaction", "summary"),
+        _log_events,
+    ),
+    _Source("checkpoint", lambda e: e.checkpoints.all(), "created_at", ("topic", "question"), _checkpoint_events),
+    _Source(
+        "checkpoint_answer",
+        lambda e: e.checkpoints.filter(answered_at__isnull=False),
+        "answered_at",
+        ("status", "recorded_via", "client_answer"),
+        _checkpoint_answer_events,
+    ),
+    _Source("flag", lambda e: e.flags.all(), "created_at", ("kind", "severity", "details"), _flag_events),
+    _Source(
+        "flag_closed",
+        lambda e: e.flags.filter(closed_at__isnull=False),
+        "closed_at",
+        ("status", "kind", "decision_note"),
+        _flag_closed_events,
+    ),
+    _Source(
+        "lesson",
+        lambda e: LessonTaken.objects.filter(engagement=e),
+        "created_at",
+        ("taken_by__first_name", "taken_by__last_name", "taken_by__username", "text", "origin"),
+        _lesson_events,
+    ),
 )
-_SOURCE_NAMES = {"engagement", *(name for name, _events in _TIMELINE_SOURCES)}
+_SOURCE_NAMES = {"engagement", "complaint", *(source.name for source in _TIMELINE_SOURCES)}
+_SOURCE_RANKS = {name: rank for rank, name in enumerate(sorted(_SOURCE_NAMES))}
 
 
 # --- one selector per page: what the page shows, as one dataclass ---------------------------------

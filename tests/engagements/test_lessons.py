@@ -352,7 +352,7 @@ def build_history(lead, client, rows: int) -> None:
 
 # Measured with every source of the panel in play: 3 circles of logs, names, a case, the profile
 # (and the engagement's page around it: see ENGAGEMENT_DETAIL_MAX_QUERIES in views/test_roles.py).
-INTAKE_PAGE_MAX_QUERIES = 34
+INTAKE_PAGE_MAX_QUERIES = 24
 
 
 @pytest.mark.parametrize("rows", [10, 1000])

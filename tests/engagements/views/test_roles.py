@@ -823,10 +823,10 @@ def test_a_calendar_token_of_a_community_member_opens_no_feed(client, community_
 # The smallest bound that holds for the few-row case (measured), applied unchanged to many rows.
 ENGAGEMENT_LIST_MAX_QUERIES = 5  # the login (3), the advisors to filter by, the page (with the count)
 MY_WEEK_MAX_QUERIES = 9  # the login (3), the engagements, 2 of meetings, 2 of flags (the titles), the waiting ones
-# The engagement's page: one query per kind of timeline event (12), two for the meetings (the
-# upcoming, the earlier); at intake the lessons panel and the profile.
-ENGAGEMENT_DETAIL_MAX_QUERIES = 34
-TIMELINE_STEP_MAX_QUERIES = 16  # the login (3), the engagement, one query per kind of event
+# The engagement's page: two for the timeline (the events with a moment, the complaints), two
+# for the meetings (the upcoming, the earlier); at intake the lessons panel and the profile.
+ENGAGEMENT_DETAIL_MAX_QUERIES = 24
+TIMELINE_STEP_MAX_QUERIES = 6  # the login (3), the engagement, the timeline's two
 MEETING_LIST_MAX_QUERIES = 6  # the login (3), the engagement, the count, the page of meetings
 
 
