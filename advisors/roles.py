@@ -24,6 +24,11 @@ def group_names(user: AbstractBaseUser | AnonymousUser) -> frozenset[str]:
     return names
 
 
+def remember(user, names) -> None:
+    """Cache group names read with the user (advisors.backends, on every request)."""
+    setattr(user, _CACHE_ATTR, frozenset(names))
+
+
 def forget(user) -> None:
     """Drop the cached group names (after changing a user's groups)."""
     if hasattr(user, _CACHE_ATTR):
