@@ -176,15 +176,17 @@ def _day_start(day) -> datetime:
 
 @dataclass(frozen=True)
 class _Source:
-    """A kind of event that happens at a moment: its rows of an engagement, the moment's field,
-    the columns its events are written from (c1, c2, ... of the timeline's UNION, as text), and
-    how (`events`: its name and its rows, newest first, to TimelineEvents)."""
+    """A kind of event that happens at a moment: its name and the kind of event it shows, its
+    rows of an engagement, the moment's field, the columns its events are written from (c1,
+    c2, ... of the timeline's UNION, as text), and how (`texts`: its rows to a title and a
+    detail each)."""
 
     name: str
+    kind: str
     rows: Callable[[Engagement], QuerySet]
     field: str
     columns: tuple
-    events: Callable[[str, list], list[TimelineEvent]]
+    texts: Callable[[list], list[tuple[str, str]]]
 
 
 _COLUMNS = 5  # c1..c5: as many as the source with the most (a lesson taken) needs
@@ -221,7 +223,10 @@ def _moment_events(engagement: Engagement, before: TimelineCursor | None, limit:
     events = []
     for source in _TIMELINE_SOURCES:
         if source_rows := by_source.get(_SOURCE_RANKS[source.name]):
-            events += source.events(source.name, source_rows)
+            events += [
+                TimelineEvent(row.at, source.kind, title, detail, source.name, row.pk)
+                for row, (title, detail) in zip(source_rows, source.texts(source_rows), strict=True)
+            ]
     return events
 
 
@@ -241,128 +246,73 @@ def _engagement_change_title(what: str, before: str, after: str, stages: dict[st
     return _("Members changed: %(changes)s") % {"changes": "; ".join(parts)}
 
 
-# Each source's events from its rows (rank, pk, at, c1..c5: the columns its _Source names).
-def _change_events(name, rows) -> list[TimelineEvent]:
+# Each source's (title, detail) per row, from its rows (rank, pk, at, c1..c5: the columns its
+# _Source names), the labels translated once a step, not once a row.
+def _change_texts(rows) -> list[tuple[str, str]]:
     stages = _labels(Engagement.Stage)
-    return [
-        TimelineEvent(r.at, "change", _engagement_change_title(r.c1, r.c2 or "", r.c3 or "", stages), "", name, r.pk)
-        for r in rows
-    ]
+    return [(_engagement_change_title(r.c1, r.c2 or "", r.c3 or "", stages), "") for r in rows]
 
 
-def _plan_events(name, rows) -> list[TimelineEvent]:
+def _plan_texts(rows) -> list[tuple[str, str]]:
     title = _("Plan v%(v)s uploaded")
-    return [TimelineEvent(r.at, "plan", title % {"v": r.c1}, r.c2 or "", name, r.pk) for r in rows]
+    return [(title % {"v": r.c1}, r.c2 or "") for r in rows]
 
 
-def _share_events(name, rows) -> list[TimelineEvent]:
+def _share_texts(rows) -> list[tuple[str, str]]:
     title = _("Plan v%(v)s shared with %(name)s")
-    return [TimelineEvent(r.at, "share", title % {"v": r.c1, "name": r.c2}, "", name, r.pk) for r in rows]
+    return [(title % {"v": r.c1, "name": r.c2}, "") for r in rows]
 
 
-def _answer_events(name, rows) -> list[TimelineEvent]:
+def _answer_texts(rows) -> list[tuple[str, str]]:
     title, answers = _("%(name)s answered on plan v%(v)s: %(answer)s"), _labels(DraftPlan.Answer)
-    return [
-        TimelineEvent(
-            r.at,
-            "answer",
-            title % {"name": r.c1, "v": r.c2, "answer": answers.get(r.c3, r.c3)},
-            r.c4 or "",
-            name,
-            r.pk,
-        )
-        for r in rows
-    ]
+    return [(title % {"name": r.c1, "v": r.c2, "answer": answers.get(r.c3, r.c3)}, r.c4 or "") for r in rows]
 
 
-def _meeting_events(name, rows) -> list[TimelineEvent]:
+def _meeting_texts(rows) -> list[tuple[str, str]]:
     title, purposes, statuses = _("%(purpose)s meeting (%(status)s)"), _labels(Meeting.Purpose), _labels(Meeting.Status)
     return [
-        TimelineEvent(
-            r.at,
-            "meeting",
-            title % {"purpose": purposes.get(r.c1, r.c1), "status": statuses.get(r.c2, r.c2).lower()},
-            r.c3 or "",
-            name,
-            r.pk,
-        )
+        (title % {"purpose": purposes.get(r.c1, r.c1), "status": statuses.get(r.c2, r.c2).lower()}, r.c3 or "")
         for r in rows
     ]
 
 
-def _log_events(name, rows) -> list[TimelineEvent]:
+def _log_texts(rows) -> list[tuple[str, str]]:
     title = _("Meeting logged: satisfaction %(s)s/5")
-    return [TimelineEvent(r.at, "log", title % {"s": r.c1}, r.c2 or "", name, r.pk) for r in rows]
+    return [(title % {"s": r.c1}, r.c2 or "") for r in rows]
 
 
-def _checkpoint_events(name, rows) -> list[TimelineEvent]:
+def _checkpoint_texts(rows) -> list[tuple[str, str]]:
     title, topics = _("Checkpoint set: %(topic)s"), _labels(ExpectationCheckpoint.Topic)
-    return [
-        TimelineEvent(r.at, "checkpoint", title % {"topic": topics.get(r.c1, r.c1)}, r.c2 or "", name, r.pk)
-        for r in rows
-    ]
+    return [(title % {"topic": topics.get(r.c1, r.c1)}, r.c2 or "") for r in rows]
 
 
-def _checkpoint_answer_events(name, rows) -> list[TimelineEvent]:
+def _checkpoint_answer_texts(rows) -> list[tuple[str, str]]:
     title = _("Checkpoint %(status)s via %(via)s")
     statuses, vias = _labels(ExpectationCheckpoint.Status), _labels(ExpectationCheckpoint.RecordedVia)
     return [
-        TimelineEvent(
-            r.at,
-            "checkpoint",
-            title % {"status": statuses.get(r.c1, r.c1).lower(), "via": vias.get(r.c2, r.c2).lower()},
-            r.c3 or "",
-            name,
-            r.pk,
-        )
+        (title % {"status": statuses.get(r.c1, r.c1).lower(), "via": vias.get(r.c2, r.c2).lower()}, r.c3 or "")
         for r in rows
     ]
 
 
-def _flag_events(name, rows) -> list[TimelineEvent]:
+def _flag_texts(rows) -> list[tuple[str, str]]:
     title, kinds, severities = _("Flag raised: %(kind)s (%(sev)s)"), _labels(Flag.Kind), _labels(Flag.Severity)
     return [
-        TimelineEvent(
-            r.at,
-            "flag",
-            title % {"kind": kinds.get(r.c1, r.c1), "sev": severities.get(r.c2, r.c2).lower()},
-            r.c3 or "",
-            name,
-            r.pk,
-        )
-        for r in rows
+        (title % {"kind": kinds.get(r.c1, r.c1), "sev": severities.get(r.c2, r.c2).lower()}, r.c3 or "") for r in rows
     ]
 
 
-def _flag_closed_events(name, rows) -> list[TimelineEvent]:
+def _flag_closed_texts(rows) -> list[tuple[str, str]]:
     title, kinds, statuses = _("Flag %(status)s: %(kind)s"), _labels(Flag.Kind), _labels(Flag.Status)
     return [
-        TimelineEvent(
-            r.at,
-            "flag",
-            title % {"status": statuses.get(r.c1, r.c1).lower(), "kind": kinds.get(r.c2, r.c2)},
-            r.c3 or "",
-            name,
-            r.pk,
-        )
-        for r in rows
+        (title % {"status": statuses.get(r.c1, r.c1).lower(), "kind": kinds.get(r.c2, r.c2)}, r.c3 or "") for r in rows
     ]
 
 
-def _lesson_events(name, rows) -> list[TimelineEvent]:
+def _lesson_texts(rows) -> list[tuple[str, str]]:
     """c1-c3: who took it (first name, last name, username), c4 the text, c5 where it came from."""
     title = _("%(name)s took a lesson into the intake")
-    return [
-        TimelineEvent(
-            r.at,
-            "lesson",
-            title % {"name": display_name_of(r.c1, r.c2, r.c3)},
-            f"{r.c4} ({r.c5})" if r.c5 else r.c4,
-            name,
-            r.pk,
-        )
-        for r in rows
-    ]
+    return [(title % {"name": display_name_of(r.c1, r.c2, r.c3)}, f"{r.c4} ({r.c5})" if r.c5 else r.c4) for r in rows]
 
 
 def _complaint_events(engagement, name, after, limit) -> list[TimelineEvent]:
@@ -393,52 +343,67 @@ def _complaint_events(engagement, name, after, limit) -> list[TimelineEvent]:
 # Every kind of event with a moment, by name: the name is part of a cursor (TimelineCursor) and
 # orders the events of one moment. The complaints, with a day, come apart (_complaint_events).
 _TIMELINE_SOURCES = (
-    _Source("change", lambda e: e.changes.all(), "created_at", ("what", "before", "after"), _change_events),
-    _Source("plan", lambda e: e.plans.all(), "created_at", ("version", "title"), _plan_events),
+    _Source("change", "change", lambda e: e.changes.all(), "created_at", ("what", "before", "after"), _change_texts),
+    _Source("plan", "plan", lambda e: e.plans.all(), "created_at", ("version", "title"), _plan_texts),
     _Source(
+        "share",
         "share",
         lambda e: PlanShare.objects.filter(plan__engagement=e),
         "shared_at",
         ("plan__version", "contact__name"),
-        _share_events,
+        _share_texts,
     ),
     _Source(
+        "answer",
         "answer",
         lambda e: PlanAnswer.objects.filter(plan__engagement=e),
         "created_at",
         ("share__contact__name", "plan__version", "matches_expectations", "adjustments"),
-        _answer_events,
+        _answer_texts,
     ),
-    _Source("meeting", lambda e: e.meetings.all(), "starts_at", ("purpose", "status", "location"), _meeting_events),
     _Source(
+        "meeting", "meeting", lambda e: e.meetings.all(), "starts_at", ("purpose", "status", "location"), _meeting_texts
+    ),
+    _Source(
+        "log",
         "log",
         lambda e: MeetingLog.objects.filter(meeting__engagement=e),
         "created_at",
         ("satisfaction", "summary"),
-        _log_events,
+        _log_texts,
     ),
-    _Source("checkpoint", lambda e: e.checkpoints.all(), "created_at", ("topic", "question"), _checkpoint_events),
+    _Source(
+        "checkpoint",
+        "checkpoint",
+        lambda e: e.checkpoints.all(),
+        "created_at",
+        ("topic", "question"),
+        _checkpoint_texts,
+    ),
     _Source(
         "checkpoint_answer",
+        "checkpoint",
         lambda e: e.checkpoints.filter(answered_at__isnull=False),
         "answered_at",
         ("status", "recorded_via", "client_answer"),
-        _checkpoint_answer_events,
+        _checkpoint_answer_texts,
     ),
-    _Source("flag", lambda e: e.flags.all(), "created_at", ("kind", "severity", "details"), _flag_events),
+    _Source("flag", "flag", lambda e: e.flags.all(), "created_at", ("kind", "severity", "details"), _flag_texts),
     _Source(
         "flag_closed",
+        "flag",
         lambda e: e.flags.filter(closed_at__isnull=False),
         "closed_at",
         ("status", "kind", "decision_note"),
-        _flag_closed_events,
+        _flag_closed_texts,
     ),
     _Source(
+        "lesson",
         "lesson",
         lambda e: LessonTaken.objects.filter(engagement=e),
         "created_at",
         ("taken_by__first_name", "taken_by__last_name", "taken_by__username", "text", "origin"),
-        _lesson_events,
+        _lesson_texts,
     ),
 )
 _SOURCE_NAMES = {"engagement", "complaint", *(source.name for source in _TIMELINE_SOURCES)}
