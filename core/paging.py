@@ -1,7 +1,11 @@
 """A page of a queryset with the count of all its rows, from the page's own query."""
 
+from collections.abc import Callable
+
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Window
+from django.db.models import Count, QuerySet, Window
+
+from .frozen import frozen
 
 
 def page_with_count(queryset, number: str | None, *, per_page: int) -> Page:
@@ -10,18 +14,41 @@ def page_with_count(queryset, number: str | None, *, per_page: int) -> Page:
     engagement list: who may see which of every engagement). What is not a page number from 1
     up (or too long for one), or a page past the end, goes to Django's get_page (page 1, or
     the last page)."""
-    paginator = Paginator(queryset, per_page)
+    return _page(lambda: queryset, number, per_page, lambda start: list(_counted(queryset, start, per_page)))
+
+
+def frozen_page_with_count(
+    key: tuple, build: Callable[[bool], QuerySet], number: str | None, *, per_page: int, **values
+) -> Page:
+    """page_with_count of a frozen queryset (core.frozen: `build(True)` with Params for
+    `values`, `build(False)` with the values in it), the page's query built once per key and
+    page. A page number that is not one, or past the end, goes to get_page of build(False)."""
+
+    def rows(start):
+        def counted(params):
+            return _counted(build(params), start, per_page)
+
+        return list(frozen((*key, start, per_page), counted, **values))
+
+    return _page(lambda: build(False), number, per_page, rows)
+
+
+def _counted(queryset: QuerySet, start: int, per_page: int) -> QuerySet:
+    return queryset.annotate(rows_in_all=Window(Count("*")))[start : start + per_page]
+
+
+def _page(queryset: Callable[[], QuerySet], number, per_page: int, rows: Callable[[int], list]) -> Page:
     if not number:
         wanted = 1
     elif number.isascii() and number.isdigit() and len(number) < 10:
         wanted = int(number)
     else:
-        return paginator.get_page(number)
+        return Paginator(queryset(), per_page).get_page(number)
     if wanted < 1:
-        return paginator.get_page(number)
-    start = (wanted - 1) * per_page
-    rows = list(queryset.annotate(rows_in_all=Window(Count("*")))[start : start + per_page])
-    if not rows and wanted > 1:
-        return paginator.get_page(number)
-    paginator.count = rows[0].rows_in_all if rows else 0  # the cached property, filled in
-    return Page(rows, wanted, paginator)
+        return Paginator(queryset(), per_page).get_page(number)
+    found = rows((wanted - 1) * per_page)
+    if not found and wanted > 1:
+        return Paginator(queryset(), per_page).get_page(number)
+    paginator = Paginator(found, per_page)  # its count filled in below (a cached property)
+    paginator.count = found[0].rows_in_all if found else 0
+    return Page(found, wanted, paginator)

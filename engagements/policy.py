@@ -36,6 +36,7 @@ from django.utils.translation import gettext as _
 
 from advisors import roles
 from advisors.models import AdvisorProfile
+from core.frozen import Param
 
 from .models import Client, ClientContact, DraftPlan, Engagement, ExpectationCheckpoint, Meeting, PlanShare
 
@@ -47,26 +48,51 @@ def _team_id(user) -> int | None:
     return profile.team_id if profile else None
 
 
-def _visibility_filter(user) -> Q | None:
-    """The condition on Engagement rows this user may see; None means "nothing"."""
+def visibility_shape(user) -> tuple[str, dict]:
+    """What the user sees, as a shape and its values: "none", "all" (superusers), "own" (the
+    engagements they lead or are a member of: {"user": pk}) or "team" (a manager: their own
+    and those their team's advisors lead: {"user": pk, "team": team_id}). Frozen querysets
+    (core.frozen) are keyed by the shape and take the values."""
     if not user.is_authenticated or not user.is_active:
-        return None
+        return "none", {}
     if user.is_superuser:
-        return Q()
+        return "all", {}
     if not roles.is_advisor(user):
+        return "none", {}
+    team_id = _team_id(user) if roles.is_manager(user) else None
+    if team_id is not None:
+        return "team", {"user": user.pk, "team": team_id}
+    return "own", {"user": user.pk}
+
+
+def _refs(user, params: bool) -> tuple[str, object, object]:
+    """The shape, and the user's and team's ids as values, or as Params (`params`)."""
+    shape, values = visibility_shape(user)
+    if params:
+        return shape, Param("user"), Param("team")
+    return shape, values.get("user"), values.get("team")
+
+
+def _visibility_filter(user, *, params: bool = False) -> Q | None:
+    """The condition on Engagement rows this user may see; None means "nothing"."""
+    shape, user_id, team_id = _refs(user, params)
+    if shape == "none":
         return None
+    if shape == "all":
+        return Q()
     # The subqueries as arrays (core.lookups `__any`): PostgreSQL reads the index on the lead
     # and the primary key, where `OR id IN (subquery)` made it read every engagement.
-    condition = Q(lead=user) | Q(pk__any=Engagement.members.through.objects.filter(user=user).values("engagement"))
-    team_id = _team_id(user) if roles.is_manager(user) else None
-    if team_id is not None:  # the team's advisors as a subquery: a join through users read every engagement
+    member_of = Engagement.members.through.objects.filter(user_id=user_id).values("engagement")
+    condition = Q(lead_id=user_id) | Q(pk__any=member_of)
+    if shape == "team":  # the team's advisors as a subquery: a join through users read every engagement
         condition |= Q(lead_id__any=AdvisorProfile.objects.filter(team_id=team_id).values("user_id"))
     return condition
 
 
-def engagements_visible_to(user: User) -> QuerySet[Engagement]:
-    """Every engagement the user may see, as a queryset to filter further."""
-    condition = _visibility_filter(user)
+def engagements_visible_to(user: User, *, params: bool = False) -> QuerySet[Engagement]:
+    """Every engagement the user may see, as a queryset to filter further. `params`: with
+    Param("user") and Param("team") for the ids, to build a frozen queryset."""
+    condition = _visibility_filter(user, params=params)
     if condition is None:
         return Engagement.objects.none()
     return Engagement.objects.filter(condition)
@@ -230,23 +256,21 @@ def get_checkpoint_for_user(user: User, pk: int) -> ExpectationCheckpoint:
     )
 
 
-def clients_visible_to(user: User, *, one: bool = False) -> QuerySet[Client]:
+def clients_visible_to(user: User, *, one: bool = False, params: bool = False) -> QuerySet[Client]:
     """The clients the user may see. `one`: the same rows, phrased for fetching one or a few
     clients (an EXISTS per client through the index on the client's engagements), where the
-    list's IN reads the user's visible engagements once."""
-    condition = _visibility_filter(user)
-    if condition is None:
+    list's IN reads the user's visible engagements once. `params`: as engagements_visible_to."""
+    shape, user_id, team_id = _refs(user, params)
+    if shape == "none":
         return Client.objects.none()
-    if user.is_superuser:
+    if shape == "all":
         return Client.objects.all()
-    by_creator = Q(created_by=user)
-    team_id = _team_id(user) if roles.is_manager(user) else None
-    if team_id is not None:
+    by_creator = Q(created_by_id=user_id)
+    if shape == "team":
         by_creator |= Q(created_by_id__in=AdvisorProfile.objects.filter(team_id=team_id).values("user_id"))
-    if one:
-        by_engagement = Q(Exists(engagements_visible_to(user).filter(client=OuterRef("pk"))))
-    else:
-        by_engagement = Q(pk__in=engagements_visible_to(user).values("client_id"))
+    visible = engagements_visible_to(user, params=params)
+    one_by_one = Q(Exists(visible.filter(client=OuterRef("pk"))))
+    by_engagement = one_by_one if one else Q(pk__in=visible.values("client_id"))
     return Client.objects.filter(by_engagement | by_creator)
 
 

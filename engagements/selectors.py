@@ -522,14 +522,15 @@ def meeting_list_page(*, engagement: Engagement, page_number, now: datetime | No
     return MeetingListPage(engagement, page, _meeting_rows(page.object_list, now=now or timezone.now()))
 
 
-def client_rows(*, user, q: str = "") -> QuerySet[Client]:
+def client_rows(*, user, q: str = "", params: bool = False) -> QuerySet[Client]:
     """The client list's rows: the clients the user may see (by name or sector when `q`), by
     name, with their active contacts and the engagements the user may see of each. The counts
     are correlated subqueries, which PostgreSQL computes for the page's rows only (after the
-    sort and the limit), where a GROUP BY counted for every visible client."""
-    visible = engagements_visible_to(user).filter(client=OuterRef("pk")).order_by()
+    sort and the limit), where a GROUP BY counted for every visible client. `params`: with
+    the policy's Params for the user's ids (a frozen queryset, core.frozen)."""
+    visible = engagements_visible_to(user, params=params).filter(client=OuterRef("pk")).order_by()
     contacts = ClientContact.objects.filter(client=OuterRef("pk"), left_on__isnull=True).order_by()
-    clients = clients_visible_to(user).only("name", "sector", "fit")
+    clients = clients_visible_to(user, params=params).only("name", "sector", "fit")
     if q:
         clients = clients.filter(Q(name__icontains=q) | Q(sector__icontains=q))
     return clients.annotate(

@@ -24,3 +24,7 @@ WHITENOISE_USE_FINDERS = True
 # The worker-kill test runs Celery workers in other processes: they deliver mail to files.
 if env("RAPPORT_TEST_MAIL_DIR", default=""):
     EMAIL_BACKEND = "tests.support.SlowFileBackend"
+
+# Every frozen queryset (core.frozen) is checked against the queryset built with its values in
+# it: a key that leaves out something that changes the SQL fails the test that reaches it.
+FROZEN_QUERIES_CHECK = True

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core.form_views import form_page, render_form
-from core.paging import page_with_count
+from core.paging import frozen_page_with_count, page_with_count
 
 from .. import policy, selectors, services
 from ..forms import ClientForm, ComplaintForm, ContactForm, ContactLeftForm
@@ -22,7 +22,16 @@ def client_list(request):
     """engagements/client_list.html: the clients the user may see, searchable."""
     policy.require_advisor(request.user)
     q = request.GET.get("q", "").strip()
-    page = page_with_count(selectors.client_rows(user=request.user, q=q), request.GET.get("page"), per_page=25)
+    number = request.GET.get("page")
+    if q:
+        page = page_with_count(selectors.client_rows(user=request.user, q=q), number, per_page=25)
+    else:  # the list as it opens: its SQL built once per kind of user (core.frozen)
+        shape, values = policy.visibility_shape(request.user)
+
+        def rows(params):
+            return selectors.client_rows(user=request.user, params=params)
+
+        page = frozen_page_with_count(("client_rows", shape), rows, number, per_page=25, **values)
     query = urlencode({"q": q}) if q else ""
     return render(request, "engagements/client_list.html", {"page": page, "q": q, "query": query})
 
