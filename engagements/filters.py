@@ -92,16 +92,14 @@ class EngagementFilter(django_filters.FilterSet):
 
     def __init__(self, data=None, *args, clients: Callable[[], QuerySet[Client]], advisors, **kwargs):
         """`clients` gives the user's clients, asked for only when a client was chosen;
-        `advisors` the advisors to filter by."""
+        `advisors` the advisors to filter by (users with their pk, names and username)."""
         if data is not None and data.get("client_name", "").strip() and "client" in data:
             data = data.copy()
             del data["client"]  # the name typed replaces the chosen client
         super().__init__(data, *args, **kwargs)
         if self.data.get("client"):
             self.filters["client"].queryset = clients().only("pk", "name")
-        self.filters["lead"].extra["choices"] = [
-            (user.pk, display_name(user)) for user in advisors.only("pk", "first_name", "last_name", "username")
-        ]
+        self.filters["lead"].extra["choices"] = [(user.pk, display_name(user)) for user in advisors]
         for field in self.form.fields.values():
             if field.widget.is_hidden:
                 continue

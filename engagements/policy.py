@@ -207,9 +207,10 @@ def advisors_assignable_by(user: User):
     return advisors.distinct().order_by("first_name", "last_name")
 
 
-def advisors_on_visible_engagements(user: User):
-    """The leads and members of the engagements a user may see (for the list's filter)."""
-    visible = engagements_visible_to(user)
+def advisors_on_visible_engagements(user: User, *, params: bool = False):
+    """The leads and members of the engagements a user may see (for the list's filter).
+    `params`: as engagements_visible_to."""
+    visible = engagements_visible_to(user, params=params)
     members = Engagement.members.through.objects.filter(engagement__in=visible).values("user")
     return (
         get_user_model()

@@ -47,9 +47,10 @@ from .models import (
 from .policy import clients_visible_to, engagements_visible_to, sees_beyond_own_engagements
 
 
-def engagement_list_for_user(*, user) -> QuerySet[Engagement]:
-    """The engagements a user may see, with what a list row shows, in one query."""
-    return engagements_visible_to(user).select_related("client", "lead").order_by("-updated_at")
+def engagement_list_for_user(*, user, params: bool = False) -> QuerySet[Engagement]:
+    """The engagements a user may see, with what a list row shows, in one query. `params`:
+    with the policy's Params for the user's ids (a frozen queryset, core.frozen)."""
+    return engagements_visible_to(user, params=params).select_related("client", "lead").order_by("-updated_at")
 
 
 # --- the timeline ------------------------------------------------------------------------------

@@ -10,7 +10,8 @@ from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
 
 from core.form_views import form_page
-from core.paging import page_with_count
+from core.frozen import frozen
+from core.paging import frozen_page_with_count, page_with_count
 from core.people import display_name
 from core.reversing import url_for_pk
 
@@ -33,6 +34,8 @@ LIST_ROW_FIELDS = (
     "lead__last_name",
     "lead__username",
 )
+# What the advisor filter's choices show of each advisor.
+ADVISOR_CHOICE_FIELDS = ("pk", "first_name", "last_name", "username")
 # The filters a client suggestion's link keeps: all but the client's own and the page.
 KEPT_BY_A_SUGGESTION = ("q", "stage", "health", "lead", "sort")
 
@@ -80,13 +83,27 @@ def engagement_list(request):
     is a name to type (with htmx, client_suggest offers the matching clients) and the chosen
     client's id, never a <select> of every client."""
     policy.require_advisor(request.user)
+    user = request.user
+    shape, values = policy.visibility_shape(user)
+
+    def advisors(params):
+        return policy.advisors_on_visible_engagements(user, params=params).only(*ADVISOR_CHOICE_FIELDS)
+
     filterset = EngagementFilter(
         request.GET,
-        queryset=selectors.engagement_list_for_user(user=request.user),
-        clients=partial(policy.clients_visible_to, request.user, one=True),
-        advisors=policy.advisors_on_visible_engagements(request.user),
+        queryset=selectors.engagement_list_for_user(user=user),
+        clients=partial(policy.clients_visible_to, user, one=True),
+        advisors=frozen(("list_advisors", shape), advisors, **values),
     )
-    page = page_with_count(filterset.qs.only(*LIST_ROW_FIELDS), request.GET.get("page"), per_page=25)
+    number = request.GET.get("page")
+    if request.GET.keys() - {"page"}:  # filtered, searched or sorted
+        page = page_with_count(filterset.qs.only(*LIST_ROW_FIELDS), number, per_page=25)
+    else:  # the list as it opens (filterset.qs is its queryset): its SQL built once (core.frozen)
+
+        def rows(params):
+            return selectors.engagement_list_for_user(user=user, params=params).only(*LIST_ROW_FIELDS)
+
+        page = frozen_page_with_count(("list_rows", shape), rows, number, per_page=25, **values)
     query = filterset.data.copy()  # without a client that a typed name replaced
     query.pop("page", None)
     without_client = query.copy()
