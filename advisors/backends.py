@@ -6,6 +6,8 @@ from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connection
 from django.db.models import OuterRef
 
+from core.frozen import Param, frozen
+
 from . import roles
 
 
@@ -17,15 +19,20 @@ class ModelBackend(backends.ModelBackend):
     first question, as advisors.roles does for any user object."""
 
     def get_user(self, user_id):
-        users = get_user_model()._default_manager.select_related("advisor_profile")
         with_roles = connection.vendor == "postgresql"
-        if with_roles:
-            names = Group.objects.filter(user=OuterRef("pk")).values("name")
-            users = users.annotate(role_names=ArraySubquery(names))
-        try:
-            user = users.get(pk=user_id)
-        except get_user_model().DoesNotExist:
+
+        def users(params):
+            users = get_user_model()._default_manager.select_related("advisor_profile")
+            if with_roles:
+                names = Group.objects.filter(user=OuterRef("pk")).values("name")
+                users = users.annotate(role_names=ArraySubquery(names))
+            return users.filter(pk=Param("pk") if params else user_id)
+
+        # Every request asks: its SQL built once (core.frozen).
+        found = list(frozen(("request_user", with_roles), users, pk=user_id))
+        if not found:
             return None
+        user = found[0]
         if with_roles:
             roles.remember(user, user.role_names)
         return user if self.user_can_authenticate(user) else None
