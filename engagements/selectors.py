@@ -24,6 +24,7 @@ from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.frozen import Param, frozen
 from core.people import display_name_of
 from core.reversing import url_for_pk
 
@@ -201,6 +202,29 @@ def _moment_events(engagement: Engagement, before: TimelineCursor | None, limit:
     (PostgreSQL: an index scan of the engagement's newest rows per kind), then all of them by
     their place in the timeline: the moment, the source's rank (its name's order, the same
     as in Python whatever the database's collation), the pk, all descending."""
+    if before is None:  # the first step, what the page shows: its SQL built once (core.frozen)
+
+        def union(params):
+            return _moment_union(Param("engagement") if params else engagement, None, limit)
+
+        rows = frozen(("timeline", limit), union, engagement=engagement.pk)
+    else:
+        rows = _moment_union(engagement, before, limit)
+    by_source: dict[int, list] = {}
+    for row in rows:
+        by_source.setdefault(row.rank, []).append(row)
+    events = []
+    for source in _TIMELINE_SOURCES:
+        if source_rows := by_source.get(_SOURCE_RANKS[source.name]):
+            events += [
+                TimelineEvent(row.at, source.kind, title, detail, source.name, row.pk)
+                for row, (title, detail) in zip(source_rows, source.texts(source_rows), strict=True)
+            ]
+    return events
+
+
+def _moment_union(engagement, before: TimelineCursor | None, limit: int) -> QuerySet:
+    """_moment_events' query; `engagement` an Engagement or a Param of its pk."""
     sliced = connection.features.supports_slicing_ordering_in_compound
     branches = []
     for source in _TIMELINE_SOURCES:
@@ -217,18 +241,7 @@ def _moment_events(engagement: Engagement, before: TimelineCursor | None, limit:
             .values_list("rank", "pk", "at", *(f"c{i}" for i in range(1, _COLUMNS + 1)), named=True)
         )
         branches.append(branch.order_by(f"-{source.field}", "-pk")[:limit] if sliced else branch.order_by())
-    rows = branches[0].union(*branches[1:], all=True).order_by("-at", "-rank", "-pk")[:limit]
-    by_source: dict[int, list] = {}
-    for row in rows:
-        by_source.setdefault(row.rank, []).append(row)
-    events = []
-    for source in _TIMELINE_SOURCES:
-        if source_rows := by_source.get(_SOURCE_RANKS[source.name]):
-            events += [
-                TimelineEvent(row.at, source.kind, title, detail, source.name, row.pk)
-                for row, (title, detail) in zip(source_rows, source.texts(source_rows), strict=True)
-            ]
-    return events
+    return branches[0].union(*branches[1:], all=True).order_by("-at", "-rank", "-pk")[:limit]
 
 
 def _engagement_change_title(what: str, before: str, after: str, stages: dict[str, str]) -> str:
@@ -344,8 +357,22 @@ def _complaint_events(engagement, name, after, limit) -> list[TimelineEvent]:
 # Every kind of event with a moment, by name: the name is part of a cursor (TimelineCursor) and
 # orders the events of one moment. The complaints, with a day, come apart (_complaint_events).
 _TIMELINE_SOURCES = (
-    _Source("change", "change", lambda e: e.changes.all(), "created_at", ("what", "before", "after"), _change_texts),
-    _Source("plan", "plan", lambda e: e.plans.all(), "created_at", ("version", "title"), _plan_texts),
+    _Source(
+        "change",
+        "change",
+        lambda e: EngagementChange.objects.filter(engagement=e),
+        "created_at",
+        ("what", "before", "after"),
+        _change_texts,
+    ),
+    _Source(
+        "plan",
+        "plan",
+        lambda e: DraftPlan.objects.filter(engagement=e),
+        "created_at",
+        ("version", "title"),
+        _plan_texts,
+    ),
     _Source(
         "share",
         "share",
@@ -363,7 +390,12 @@ _TIMELINE_SOURCES = (
         _answer_texts,
     ),
     _Source(
-        "meeting", "meeting", lambda e: e.meetings.all(), "starts_at", ("purpose", "status", "location"), _meeting_texts
+        "meeting",
+        "meeting",
+        lambda e: Meeting.objects.filter(engagement=e),
+        "starts_at",
+        ("purpose", "status", "location"),
+        _meeting_texts,
     ),
     _Source(
         "log",
@@ -376,7 +408,7 @@ _TIMELINE_SOURCES = (
     _Source(
         "checkpoint",
         "checkpoint",
-        lambda e: e.checkpoints.all(),
+        lambda e: ExpectationCheckpoint.objects.filter(engagement=e),
         "created_at",
         ("topic", "question"),
         _checkpoint_texts,
@@ -384,16 +416,23 @@ _TIMELINE_SOURCES = (
     _Source(
         "checkpoint_answer",
         "checkpoint",
-        lambda e: e.checkpoints.filter(answered_at__isnull=False),
+        lambda e: ExpectationCheckpoint.objects.filter(engagement=e, answered_at__isnull=False),
         "answered_at",
         ("status", "recorded_via", "client_answer"),
         _checkpoint_answer_texts,
     ),
-    _Source("flag", "flag", lambda e: e.flags.all(), "created_at", ("kind", "severity", "details"), _flag_texts),
+    _Source(
+        "flag",
+        "flag",
+        lambda e: Flag.objects.filter(engagement=e),
+        "created_at",
+        ("kind", "severity", "details"),
+        _flag_texts,
+    ),
     _Source(
         "flag_closed",
         "flag",
-        lambda e: e.flags.filter(closed_at__isnull=False),
+        lambda e: Flag.objects.filter(engagement=e, closed_at__isnull=False),
         "closed_at",
         ("status", "kind", "decision_note"),
         _flag_closed_texts,
