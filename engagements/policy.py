@@ -36,7 +36,7 @@ from django.utils.translation import gettext as _
 
 from advisors import roles
 from advisors.models import AdvisorProfile
-from core.frozen import Param
+from core.frozen import Param, frozen
 
 from .models import Client, ClientContact, DraftPlan, Engagement, ExpectationCheckpoint, Meeting, PlanShare
 
@@ -184,11 +184,18 @@ def get_calendar_owner(token: str) -> AdvisorProfile:
 
 def get_engagement_for_user(user: User, pk: int, *, write: bool = False) -> Engagement:
     """The engagement, or Http404 when the user may not see it (so its existence leaks not)."""
-    queryset = engagements_visible_to(user).select_related("client", "lead__advisor_profile")
-    try:
-        engagement = queryset.get(pk=pk)
-    except Engagement.DoesNotExist:
-        raise Http404(_("No engagement found.")) from None
+    shape, values = visibility_shape(user)
+
+    def engagement(params):
+        queryset = engagements_visible_to(user, params=params).select_related("client", "lead__advisor_profile")
+        return queryset.filter(pk=Param("pk") if params else pk)
+
+    # Every page of an engagement asks: its SQL built once (core.frozen). An id past what the
+    # column holds is no engagement (as Django's own lookup says), not a database error.
+    found = list(frozen(("engagement_for_user", shape), engagement, pk=pk, **values)) if 0 < pk < 2**63 else []
+    if not found:
+        raise Http404(_("No engagement found."))
+    engagement = found[0]
     if write and not can_change_engagement(user, engagement):
         raise Http404(_("No engagement found."))
     return engagement

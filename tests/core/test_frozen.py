@@ -80,3 +80,12 @@ def test_a_frozen_queryset_refuses_more_filters_and_a_missing_value(consultant_a
         rows.filter(title="x")
     with pytest.raises(TypeError, match="no value for lead"):
         frozen(("led", "again"), lambda p: _led_by(p, consultant_a.pk))
+
+
+@pytest.mark.parametrize("pk", ["99999999999999999999", "9223372036854775808"])
+def test_an_engagement_id_past_what_the_column_holds_is_not_found(client, consultant_a, pk):
+    """The engagement page's query is frozen: an id too large for the column answers 404 as
+    Django's own lookup does, never a database error."""
+    factories.EngagementFactory(lead=consultant_a)
+    client.force_login(consultant_a)
+    assert client.get(f"/engagements/{pk}/").status_code == 404
