@@ -127,6 +127,8 @@ def frozen(key: tuple, build: Callable[[bool], QuerySet], **values) -> QuerySet:
     compiled = _built.get(key)
     if compiled is None:
         queryset = build(True)
+        if queryset._known_related_objects:  # a related manager's: its rows tied to one instance
+            raise TypeError(f"frozen {key!r}: build from the model's manager, not an instance's related manager")
         compiled = _Compiled(queryset, queryset.db)
         missing = {slot.name for slot in (compiled.params[i] for i in compiled.slots)} - values.keys()
         if missing:

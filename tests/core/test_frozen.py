@@ -89,3 +89,10 @@ def test_an_engagement_id_past_what_the_column_holds_is_not_found(client, consul
     factories.EngagementFactory(lead=consultant_a)
     client.force_login(consultant_a)
     assert client.get(f"/engagements/{pk}/").status_code == 404
+
+
+def test_a_related_managers_queryset_is_refused(consultant_a):
+    """Its rows would come with the first call's engagement attached, whatever the values."""
+    engagement = factories.EngagementFactory(lead=consultant_a)
+    with pytest.raises(TypeError, match="related manager"):
+        frozen(("meetings",), lambda p: engagement.meetings.all(), engagement=engagement.pk)
