@@ -35,12 +35,14 @@ MAX_SHAPES = 512
 
 
 class _Slot:
-    """Where a Param's value goes in the parameters of the SQL."""
+    """Where a Param's value goes in the parameters of the SQL, and its field (which writes
+    the value as the database takes it, as a lookup would: a moment as text on SQLite)."""
 
-    __slots__ = ("name",)
+    __slots__ = ("name", "field")
 
-    def __init__(self, name: str):
+    def __init__(self, name: str, field):
         self.name = name
+        self.field = field
 
     def __repr__(self):
         return f"<value {self.name}>"
@@ -54,7 +56,7 @@ class Param(Expression):
         self.name = name
 
     def as_sql(self, compiler, connection):
-        return "%s", [_Slot(self.name)]
+        return "%s", [_Slot(self.name, self.output_field)]
 
     def __repr__(self):
         return f"Param({self.name!r})"
@@ -79,10 +81,11 @@ class _Compiled:
             self.sql, self.params = None, ()
         self.slots = [i for i, param in enumerate(self.params) if isinstance(param, _Slot)]
 
-    def params_with(self, values: dict) -> tuple:
+    def params_with(self, values: dict, connection) -> tuple:
         params = list(self.params)
         for i in self.slots:
-            params[i] = values[params[i].name]
+            slot = params[i]
+            params[i] = slot.field.get_db_prep_value(values[slot.name], connection)
         return tuple(params)
 
 
@@ -107,7 +110,7 @@ class _FrozenQuery:
                 raise EmptyResultSet
 
         else:
-            sql, params = compiled.sql, compiled.params_with(self._values)
+            sql, params = compiled.sql, compiled.params_with(self._values, compiler.connection)
 
             def as_sql(*args, **kwargs):
                 return sql, params
@@ -121,7 +124,7 @@ class _FrozenQuery:
     clone = chain
 
 
-def frozen(key: tuple, build: Callable[[bool], QuerySet], **values) -> QuerySet:
+def frozen(key: tuple, build: Callable[[bool], QuerySet], /, **values) -> QuerySet:
     """The queryset `build(False)` returns, from the SQL of `build(True)` (with Param(name)
     for each of `values`), built once per `key`, with `values` put in."""
     compiled = _built.get(key)
@@ -159,9 +162,10 @@ def _check(key, build, compiled: _Compiled, values: dict) -> None:
     # A Param stands on the right of a lookup as an expression, which Django writes in
     # parentheses: "= (%s)" where the value gives "= %s".
     kept = compiled.sql and compiled.sql.replace("(%s)", "%s")
-    if (sql and sql.replace("(%s)", "%s"), tuple(params)) != (kept, compiled.params_with(values)):
+    kept_params = compiled.params_with(values, connections[queryset.db])
+    if (sql and sql.replace("(%s)", "%s"), tuple(params)) != (kept, kept_params):
         raise AssertionError(
             f"frozen {key!r}: the kept SQL with these values is not the queryset's own; does the key "
-            f"name everything that changes the SQL?\nkept:  {compiled.sql} {compiled.params_with(values)}\n"
+            f"name everything that changes the SQL?\nkept:  {compiled.sql} {kept_params}\n"
             f"built: {sql} {tuple(params)}"
         )

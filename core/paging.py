@@ -18,7 +18,7 @@ def page_with_count(queryset, number: str | None, *, per_page: int) -> Page:
 
 
 def frozen_page_with_count(
-    key: tuple, build: Callable[[bool], QuerySet], number: str | None, *, per_page: int, **values
+    key: tuple, build: Callable[[bool], QuerySet], number: str | None, /, *, per_page: int, **values
 ) -> Page:
     """page_with_count of a frozen queryset (core.frozen: `build(True)` with Params for
     `values`, `build(False)` with the values in it), the page's query built once per key and

@@ -96,3 +96,32 @@ def test_a_related_managers_queryset_is_refused(consultant_a):
     engagement = factories.EngagementFactory(lead=consultant_a)
     with pytest.raises(TypeError, match="related manager"):
         frozen(("meetings",), lambda p: engagement.meetings.all(), engagement=engagement.pk)
+
+
+def test_a_moment_as_a_value_is_written_as_the_database_takes_it(consultant_a):
+    """A Param with a DateTimeField: on SQLite the moment goes in as text, as a lookup writes it."""
+    from datetime import timedelta
+
+    from django.db.models import DateTimeField
+    from django.utils import timezone
+
+    engagement = factories.EngagementFactory(lead=consultant_a)
+    now = timezone.now()
+
+    def changed_since(params, moment):
+        since = Param("since", DateTimeField()) if params else moment
+        return Engagement.objects.filter(updated_at__gte=since).values_list("pk", flat=True)
+
+    for moment, expected in ((now - timedelta(hours=1), [engagement.pk]), (now + timedelta(hours=1), [])):
+        assert list(frozen(("since",), lambda p, m=moment: changed_since(p, m), since=moment)) == expected
+
+
+def test_the_session_of_a_request_is_found_and_an_expired_one_is_not(client, consultant_a):
+    """core.sessions: the logged-in user stays logged in; a session past its expiry logs out."""
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    client.force_login(consultant_a)
+    assert client.get("/engagements/").status_code == 200
+    Session.objects.update(expire_date=timezone.now())
+    assert client.get("/engagements/").status_code == 302
