@@ -184,18 +184,11 @@ def get_calendar_owner(token: str) -> AdvisorProfile:
 
 def get_engagement_for_user(user: User, pk: int, *, write: bool = False) -> Engagement:
     """The engagement, or Http404 when the user may not see it (so its existence leaks not)."""
-    shape, values = visibility_shape(user)
 
-    def engagement(params):
-        queryset = engagements_visible_to(user, params=params).select_related("client", "lead__advisor_profile")
-        return queryset.filter(pk=Param("pk") if params else pk)
+    def engagements(params):
+        return engagements_visible_to(user, params=params).select_related("client", "lead__advisor_profile")
 
-    # Every page of an engagement asks: its SQL built once (core.frozen). An id past what the
-    # column holds is no engagement (as Django's own lookup says), not a database error.
-    found = list(frozen(("engagement_for_user", shape), engagement, pk=pk, **values)) if 0 < pk < 2**63 else []
-    if not found:
-        raise Http404(_("No engagement found."))
-    engagement = found[0]
+    engagement = _get_or_404("engagement_for_user", user, engagements, pk, _("No engagement found."))
     if write and not can_change_engagement(user, engagement):
         raise Http404(_("No engagement found."))
     return engagement
@@ -226,42 +219,54 @@ def advisors_on_visible_engagements(user: User, *, params: bool = False):
     )
 
 
-def _get_or_404(queryset, pk):
-    try:
-        return queryset.get(pk=pk)
-    except queryset.model.DoesNotExist:
-        raise Http404(_("Not found.")) from None
+def _get_or_404(name: str, user: User, rows, pk: int, message=None):
+    """The row `pk` of `rows(params)` (what the user may see of a model, built with the
+    visibility's Params when `params`), or Http404. Every page of a plan, a meeting or a
+    client asks: the SQL is built once per kind of user (core.frozen). An id past what the
+    column holds is no row (as Django's own lookup says), not a database error."""
+    shape, values = visibility_shape(user)
+
+    def one(params):
+        return rows(params).filter(pk=Param("pk") if params else pk)
+
+    found = list(frozen((name, shape), one, pk=pk, **values)) if 0 < pk < 2**63 else []
+    if not found:
+        raise Http404(message or _("Not found."))
+    return found[0]
 
 
 def get_plan_for_user(user: User, pk: int) -> DraftPlan:
-    return _get_or_404(
-        DraftPlan.objects.filter(engagement__in=engagements_visible_to(user)).select_related("engagement__client"), pk
-    )
+    def plans(params):
+        visible = engagements_visible_to(user, params=params)
+        return DraftPlan.objects.filter(engagement__in=visible).select_related("engagement__client")
+
+    return _get_or_404("plan_for_user", user, plans, pk)
 
 
 def get_share_for_user(user: User, pk: int) -> PlanShare:
-    return _get_or_404(
-        PlanShare.objects.filter(plan__engagement__in=engagements_visible_to(user)).select_related("plan", "contact"),
-        pk,
-    )
+    def shares(params):
+        visible = engagements_visible_to(user, params=params)
+        return PlanShare.objects.filter(plan__engagement__in=visible).select_related("plan", "contact")
+
+    return _get_or_404("share_for_user", user, shares, pk)
 
 
 def get_meeting_for_user(user: User, pk: int) -> Meeting:
-    return _get_or_404(
-        Meeting.objects.filter(engagement__in=engagements_visible_to(user)).select_related(
+    def meetings(params):
+        visible = engagements_visible_to(user, params=params)
+        return Meeting.objects.filter(engagement__in=visible).select_related(
             "engagement__client", "engagement__lead", "plan"
-        ),
-        pk,
-    )
+        )
+
+    return _get_or_404("meeting_for_user", user, meetings, pk)
 
 
 def get_checkpoint_for_user(user: User, pk: int) -> ExpectationCheckpoint:
-    return _get_or_404(
-        ExpectationCheckpoint.objects.filter(engagement__in=engagements_visible_to(user)).select_related(
-            "engagement__client"
-        ),
-        pk,
-    )
+    def checkpoints(params):
+        visible = engagements_visible_to(user, params=params)
+        return ExpectationCheckpoint.objects.filter(engagement__in=visible).select_related("engagement__client")
+
+    return _get_or_404("checkpoint_for_user", user, checkpoints, pk)
 
 
 def clients_visible_to(user: User, *, one: bool = False, params: bool = False) -> QuerySet[Client]:
@@ -283,9 +288,12 @@ def clients_visible_to(user: User, *, one: bool = False, params: bool = False) -
 
 
 def get_client_for_user(user: User, pk: int) -> Client:
-    return _get_or_404(clients_visible_to(user, one=True), pk)
+    return _get_or_404("client_for_user", user, lambda params: clients_visible_to(user, one=True, params=params), pk)
 
 
 def get_contact_for_user(user: User, pk: int) -> ClientContact:
-    clients = clients_visible_to(user, one=True)
-    return _get_or_404(ClientContact.objects.filter(client__in=clients).select_related("client"), pk)
+    def contacts(params):
+        clients = clients_visible_to(user, one=True, params=params)
+        return ClientContact.objects.filter(client__in=clients).select_related("client")
+
+    return _get_or_404("contact_for_user", user, contacts, pk)

@@ -45,7 +45,7 @@ from .models import (
     PlanAnswer,
     PlanShare,
 )
-from .policy import clients_visible_to, engagements_visible_to, sees_beyond_own_engagements
+from .policy import clients_visible_to, engagements_visible_to, sees_beyond_own_engagements, visibility_shape
 
 
 def engagement_list_for_user(*, user, params: bool = False) -> QuerySet[Engagement]:
@@ -594,14 +594,31 @@ def client_page(*, client: Client, user) -> ClientPage:
     """A client's page as `user` may see it: contacts (and who replaced whom), the engagements
     the user may see, the complaints (one about an engagement follows that engagement's
     visibility), and how the client compares with the firm's profile."""
-    visible = engagements_visible_to(user)
+    shape, values = visibility_shape(user)
+    values |= {"client": client.pk}
+
+    def client_of(params):
+        return Param("client") if params else client.pk
+
+    def contacts(params):
+        rows = ClientContact.objects.filter(client_id=client_of(params)).select_related("replaced_by")
+        return rows.order_by("left_on", "name")
+
+    def engagements(params):
+        return engagements_visible_to(user, params=params).filter(client_id=client_of(params)).select_related("lead")
+
+    def complaints(params):
+        visible = engagements_visible_to(user, params=params)
+        return Complaint.objects.filter(
+            Q(engagement__isnull=True) | Q(engagement__in=visible), client_id=client_of(params)
+        ).select_related("engagement", "recorded_by")
+
+    # Every query of the page with its SQL built once per kind of user (core.frozen).
     return ClientPage(
         client=client,
-        contacts=client.contacts.select_related("replaced_by").order_by("left_on", "name"),
-        engagements=visible.filter(client=client).select_related("lead"),
-        complaints=client.complaints.filter(Q(engagement__isnull=True) | Q(engagement__in=visible)).select_related(
-            "engagement", "recorded_by"
-        ),
+        contacts=frozen(("client_contacts",), contacts, client=client.pk),
+        engagements=frozen(("client_engagements", shape), engagements, **values),
+        complaints=frozen(("client_complaints", shape), complaints, **values),
         comparison=client_comparison(client=client),
     )
 
@@ -874,7 +891,11 @@ def engagement_id_led_by(*, lead, title: str) -> int | None:
 # --- the firm's client profile ---------------------------------------------------------------------
 def firm_client_profile() -> ClientProfile:
     """The firm's profile: the stored one, or an empty one (unsaved) before a manager wrote it."""
-    return ClientProfile.objects.filter(key="firm").select_related("updated_by").first() or ClientProfile()
+
+    def profile(params):
+        return ClientProfile.objects.filter(key="firm").select_related("updated_by").order_by("pk")[:1]
+
+    return next(iter(frozen(("firm_client_profile",), profile)), None) or ClientProfile()
 
 
 def profile_rules(profile: ClientProfile) -> client_profile.Profile:
@@ -921,13 +942,19 @@ def client_comparison(
     """How a client compares with the firm's profile (three queries: the profile, the
     client's complaints, its latest "part ways" decision). `typed` (sector, size, fit) stands
     in for the saved values: what the edit form would make of the client, history included."""
-    complaints = tuple(Complaint.objects.filter(client=client).values_list("received_on", "category"))
-    parted = (
-        Flag.objects.filter(engagement__client=client, decision=Flag.Decision.PART_WAYS)
-        .order_by("-closed_at")
-        .values_list("closed_at", "updated_at")
-        .first()
-    )
+
+    def client_of(params):
+        return Param("client") if params else client.pk
+
+    def complaint_facts(params):
+        return Complaint.objects.filter(client_id=client_of(params)).values_list("received_on", "category")
+
+    def parted_ways(params):
+        flags = Flag.objects.filter(engagement__client_id=client_of(params), decision=Flag.Decision.PART_WAYS)
+        return flags.order_by("-closed_at", "pk").values_list("closed_at", "updated_at")[:1]
+
+    complaints = tuple(frozen(("client_complaint_facts",), complaint_facts, client=client.pk))
+    parted = next(iter(frozen(("client_parted_ways",), parted_ways, client=client.pk)), None)
     parted_on = timezone.localdate(parted[0] or parted[1]) if parted else None
     facts = client_profile.ClientFacts(
         sector=typed.get("sector", client.sector),
