@@ -4,10 +4,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime, time, timedelta
 
+from django.contrib.auth import get_user_model
 from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import (
     Count,
+    DateTimeField,
     Exists,
     F,
     IntegerField,
@@ -333,14 +335,15 @@ def _complaint_events(engagement, name, after, limit) -> list[TimelineEvent]:
     """Complaints have a day, not a moment: their events stand at the start of the day in the
     reader's time zone, which a query cannot sort by on every database; a query of their own."""
     title, categories = _("Complaint: %(c)s"), _labels(Complaint.Category)
-    complaints = after.newest(
-        Complaint.objects.filter(engagement=engagement),
-        "received_on",
-        "category",
-        "description",
-        limit=limit,
-        by_day=True,
-    )
+
+    def newest(params):
+        rows = Complaint.objects.filter(engagement=Param("engagement") if params else engagement)
+        return after.newest(rows, "received_on", "category", "description", limit=limit, by_day=True)
+
+    if after.cursor is None:  # the first step: its SQL built once (core.frozen)
+        complaints = frozen(("timeline_complaints", limit), newest, engagement=engagement.pk)
+    else:
+        complaints = newest(False)
     return [
         TimelineEvent(
             _day_start(c.received_on),
@@ -470,9 +473,10 @@ class MeetingRow:
     log_url: str  # the log form, when the meeting waits for its log (started, not cancelled); else ""
 
 
-def _meetings_of(engagement: Engagement) -> QuerySet:
-    """An engagement's meetings, the newest first, as the values a MeetingRow is made of."""
-    return engagement.meetings.order_by("-starts_at", "-pk").values(*_MEETING_COLUMNS)
+def _meetings_of(engagement) -> QuerySet:
+    """An engagement's meetings (`engagement`: one, its pk or a Param of it), the newest first,
+    as the values a MeetingRow is made of."""
+    return Meeting.objects.filter(engagement=engagement).order_by("-starts_at", "-pk").values(*_MEETING_COLUMNS)
 
 
 def _meeting_rows(meetings, *, now: datetime) -> list[MeetingRow]:
@@ -501,15 +505,15 @@ class EngagementPage:
     """engagements/engagement_detail.html (without the intake's lessons panel: see views)."""
 
     engagement: Engagement
-    members: QuerySet
-    plans: list
+    members: list
+    plans: list[DraftPlan]
     latest_answers: QuerySet[PlanAnswer]
     upcoming_meetings: list[MeetingRow]  # the next MEETINGS_SHOWN, the soonest first
     earlier_meetings: list[MeetingRow]  # the latest MEETINGS_SHOWN that started, the latest first
     more_meetings: bool  # there are more than these: the list of every meeting has them
-    checkpoints: QuerySet[ExpectationCheckpoint]
-    open_flags: QuerySet[Flag]
-    complaints: QuerySet[Complaint]
+    checkpoints: list[ExpectationCheckpoint]
+    open_flags: list[Flag]
+    complaints: list[Complaint]
     timeline: TimelineStep
     timeline_before: TimelineCursor | None  # the step shown begins after it (None: the newest)
     now: datetime
@@ -522,24 +526,63 @@ def engagement_page(
     meetings, checkpoints, open flags, complaints and a step of the timeline (the newest, or
     the one after `before`), each in a fixed number of queries whatever the engagement's size."""
     now = now or timezone.now()
-    meetings = _meetings_of(engagement)
-    upcoming = _meeting_rows(
-        meetings.filter(starts_at__gte=now).order_by("starts_at", "pk")[: MEETINGS_SHOWN + 1], now=now
-    )
-    earlier = _meeting_rows(meetings.filter(starts_at__lt=now)[: MEETINGS_SHOWN + 1], now=now)
+    pk = engagement.pk
+
+    # Every query of the page with its SQL built once (core.frozen): the engagement's id and
+    # the moment as Params.
+    def of(params):
+        return Param("engagement") if params else pk
+
+    def at(params):
+        return Param("now", DateTimeField()) if params else now
+
+    def upcoming(params):
+        rows = _meetings_of(of(params)).filter(starts_at__gte=at(params))
+        return rows.order_by("starts_at", "pk")[: MEETINGS_SHOWN + 1]
+
+    def earlier(params):
+        return _meetings_of(of(params)).filter(starts_at__lt=at(params))[: MEETINGS_SHOWN + 1]
+
+    def members(params):
+        return get_user_model().objects.filter(member_engagements=of(params))
+
+    def plans(params):
+        return DraftPlan.objects.filter(engagement_id=of(params)).prefetch_related("shares__contact")
+
+    def answers(params):
+        rows = PlanAnswer.objects.filter(plan__engagement_id=of(params)).select_related("share__contact", "plan")
+        return rows[:5]
+
+    def checkpoints(params):
+        return ExpectationCheckpoint.objects.filter(engagement_id=of(params)).select_related("plan")
+
+    def open_flags(params):
+        return Flag.objects.filter(engagement_id=of(params), status__in=Flag.OPEN_STATUSES)
+
+    def complaints(params):
+        return Complaint.objects.filter(engagement_id=of(params))
+
+    def rows(name, build, **values):
+        found = list(frozen(("engagement_page", name), build, engagement=pk, **values))
+        for row in found:  # each row's engagement is this one, as a related manager gives it
+            if hasattr(row, "engagement_id"):
+                row.engagement = engagement
+        return found
+
+    upcoming = _meeting_rows(rows("upcoming", upcoming, now=now), now=now)
+    earlier = _meeting_rows(rows("earlier", earlier, now=now), now=now)
     return EngagementPage(
         engagement=engagement,
-        members=engagement.members.all(),
-        plans=list(engagement.plans.prefetch_related("shares__contact")),
-        latest_answers=PlanAnswer.objects.filter(plan__engagement=engagement).select_related("share__contact", "plan")[
-            :5
-        ],
+        members=rows("members", members),
+        plans=rows("plans", plans),
+        # Lazy, as the template reads the answers only when a plan was shared.
+        latest_answers=frozen(("engagement_page", "answers"), answers, engagement=pk),
         upcoming_meetings=upcoming[:MEETINGS_SHOWN],
         earlier_meetings=earlier[:MEETINGS_SHOWN],
         more_meetings=len(upcoming) > MEETINGS_SHOWN or len(earlier) > MEETINGS_SHOWN,
-        checkpoints=engagement.checkpoints.select_related("plan"),
-        open_flags=engagement.flags.filter(status__in=Flag.OPEN_STATUSES),
-        complaints=engagement.complaints.all(),
+        checkpoints=rows("checkpoints", checkpoints),
+        open_flags=rows("open_flags", open_flags),
+        complaints=rows("complaints", complaints),
         timeline=engagement_timeline(engagement=engagement, before=before),
         timeline_before=before,
         now=now,
