@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.frozen import Param, frozen
+from core.lookups import IdList
 from core.people import display_name_of
 from core.reversing import url_for_pk
 
@@ -741,22 +742,30 @@ WAITING_FOR_LOG_DAYS = 30  # "waiting for a log": meetings of the last 30 days (
 def engagement_ids_of(user) -> list[int]:
     """The engagements the user leads or is a member of, of those the user may see: one query,
     a UNION of two index scans (an OR of the two made PostgreSQL read every engagement)."""
-    visible = engagements_visible_to(user)
-    member_of = Engagement.members.through.objects.filter(user=user).values("engagement")
-    led = visible.filter(lead=user).order_by().values_list("pk", flat=True)
-    return list(led.union(visible.filter(pk__in=member_of).order_by().values_list("pk", flat=True)))
+    shape, values = visibility_shape(user)
+
+    def ids(params):
+        visible = engagements_visible_to(user, params=params)
+        user_id = Param("user") if params else user.pk
+        member_of = Engagement.members.through.objects.filter(user_id=user_id).values("engagement")
+        led = visible.filter(lead_id=user_id).order_by().values_list("pk", flat=True)
+        return led.union(visible.filter(pk__in=member_of).order_by().values_list("pk", flat=True))
+
+    return list(frozen(("my_engagement_ids", shape), ids, **(values | {"user": user.pk})))
 
 
-def _week_meetings(user, mine: list[int]) -> QuerySet[Meeting]:
+def _week_meetings(user, params: bool, mine: list[int]) -> QuerySet[Meeting]:
     """meetings_of_advisor, for a page that knows the user's engagements: their ids sent as one
     parameter (core.lookups), so that PostgreSQL walks the index on (engagement, start). The
     meetings the user attends on another engagement they may see (a manager sitting in on
     the team's) only for those who see beyond their own engagements: for anyone else every
-    engagement they may see is theirs already, and the OR would keep the index out."""
-    mine_q = Q(engagement_id__any=mine)
+    engagement they may see is theirs already, and the OR would keep the index out.
+    `params`: Param("mine") for the ids and the policy's Params (a frozen queryset)."""
+    mine_q = Q(engagement_id__any=Param("mine", IdList()) if params else mine)
     if sees_beyond_own_engagements(user):
-        attends = Meeting.advisor_attendees.through.objects.filter(user=user).values("meeting")
-        mine_q |= Q(pk__in=attends) & Q(engagement__in=engagements_visible_to(user))
+        user_id = Param("user") if params else user.pk
+        attends = Meeting.advisor_attendees.through.objects.filter(user_id=user_id).values("meeting")
+        mine_q |= Q(pk__in=attends) & Q(engagement__in=engagements_visible_to(user, params=params))
     return Meeting.objects.filter(mine_q).select_related("engagement__client", "plan")
 
 
@@ -764,22 +773,37 @@ def my_week(*, user, now: datetime | None = None, show_all: bool = False) -> MyW
     """An advisor's week: the next 7 days' meetings with their readiness, the meetings
     waiting for a log, and the open flags of the engagements the user leads or is on. The
     meetings and flags are capped (WEEK_MEETINGS, WEEK_FLAGS) unless `show_all`; each list
-    is one query however long the advisor's history, with its total as a window count."""
+    is one query however long the advisor's history, with its total as a window count. Every
+    query's SQL is built once per kind of user (core.frozen)."""
     now = now or timezone.now()
     mine = engagement_ids_of(user)
-    open_checkpoints = (
-        ExpectationCheckpoint.objects.filter(engagement=OuterRef("engagement"), status="open")
-        .values("engagement")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    upcoming = (
-        _week_meetings(user, mine)
-        .filter(status=Meeting.Status.SCHEDULED, starts_at__gte=now, starts_at__lt=now + timedelta(days=7))
-        .annotate(open_checkpoints=Coalesce(Subquery(open_checkpoints), Value(0)), total=Window(Count("pk")))
-        .order_by("starts_at", "pk")
-    )
-    upcoming = list(upcoming if show_all else upcoming[:WEEK_MEETINGS])
+    shape, values = visibility_shape(user)
+    key = (shape, sees_beyond_own_engagements(user), show_all)
+    values |= {"user": user.pk, "mine": mine, "now": now}
+
+    def moment(params, name, value):
+        return Param(name, DateTimeField()) if params else value
+
+    def upcoming(params):
+        open_checkpoints = (
+            ExpectationCheckpoint.objects.filter(engagement=OuterRef("engagement"), status="open")
+            .values("engagement")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        rows = (
+            _week_meetings(user, params, mine)
+            .filter(
+                status=Meeting.Status.SCHEDULED,
+                starts_at__gte=moment(params, "now", now),
+                starts_at__lt=moment(params, "week_end", now + timedelta(days=7)),
+            )
+            .annotate(open_checkpoints=Coalesce(Subquery(open_checkpoints), Value(0)), total=Window(Count("pk")))
+            .order_by("starts_at", "pk")
+        )
+        return rows if show_all else rows[:WEEK_MEETINGS]
+
+    upcoming = list(frozen(("week_upcoming", *key), upcoming, week_end=now + timedelta(days=7), **values))
     meeting_url, log_url = url_for_pk("engagements:meeting"), url_for_pk("engagements:meeting_log")
     purposes = dict(Meeting.Purpose.choices)  # one gettext per label, not one per row
     readiness = []
@@ -798,43 +822,59 @@ def my_week(*, user, now: datetime | None = None, show_all: bool = False) -> MyW
                 purpose=purposes.get(meeting.purpose, meeting.purpose),
             )
         )
+
     # Bounded to a recent window (older unlogged meetings are flagged: "meeting not logged"),
     # and "no log" as NOT EXISTS: an anti-join probing the log's unique index per meeting of the
     # window, where a LEFT JOIN ... IS NULL made PostgreSQL hash every log ever written. First
     # the narrow rows (has it ended? start + duration, in Python on every database), then the
     # shown ones in full.
-    unlogged = (
-        _week_meetings(user, mine)
-        .filter(
-            status__in=[Meeting.Status.SCHEDULED, Meeting.Status.HELD],
-            starts_at__lt=now,
-            starts_at__gte=now - timedelta(days=WAITING_FOR_LOG_DAYS),
+    def unlogged(params):
+        return (
+            _week_meetings(user, params, mine)
+            .filter(
+                status__in=[Meeting.Status.SCHEDULED, Meeting.Status.HELD],
+                starts_at__lt=moment(params, "now", now),
+                starts_at__gte=moment(params, "since", now - timedelta(days=WAITING_FOR_LOG_DAYS)),
+            )
+            .exclude(Exists(MeetingLog.objects.filter(meeting=OuterRef("pk"))))
+            .order_by("starts_at", "pk")
+            .values_list("pk", "starts_at", "duration_minutes")
         )
-        .exclude(Exists(MeetingLog.objects.filter(meeting=OuterRef("pk"))))
-        .order_by("starts_at", "pk")
-        .values_list("pk", "starts_at", "duration_minutes")
-    )
+
+    since = now - timedelta(days=WAITING_FOR_LOG_DAYS)
+    unlogged = frozen(("week_unlogged", *key), unlogged, since=since, **values)
     ended = [pk for pk, starts_at, minutes in unlogged if starts_at + timedelta(minutes=minutes) <= now]
     shown = ended if show_all else ended[:WEEK_WAITING]
-    waiting_for_log = Meeting.objects.filter(pk__in=shown).select_related("engagement").order_by("starts_at", "pk")
-    flags = (
-        Flag.objects.filter(status__in=Flag.OPEN_STATUSES, engagement_id__any=mine)
-        # The titles in a second query of the shown flags' engagements: joined, PostgreSQL
-        # hashed every engagement of the firm to title ten flags (2.5 of 3 ms).
-        .prefetch_related(Prefetch("engagement", queryset=Engagement.objects.only("pk", "title")))
-        .annotate(total=Window(Count("pk")))
-        # NULLS LAST (created_at is never null): no index gives that order, so PostgreSQL takes
-        # the user's flags through the index on their engagements and sorts those few, instead
-        # of walking every flag ever raised backwards by date for the first ten of theirs.
-        .order_by(F("created_at").desc(nulls_last=True), "-pk")
-    )
-    flags = list(flags if show_all else flags[:WEEK_FLAGS])
+
+    def waiting(params):
+        rows = Meeting.objects.filter(pk__any=Param("shown", IdList()) if params else shown)
+        return rows.select_related("engagement").order_by("starts_at", "pk")
+
+    waiting_for_log = frozen(("week_waiting",), waiting, shown=shown) if shown else []
+
+    def flags(params):
+        rows = (
+            Flag.objects.filter(
+                status__in=Flag.OPEN_STATUSES, engagement_id__any=Param("mine", IdList()) if params else mine
+            )
+            # The titles in a second query of the shown flags' engagements: joined, PostgreSQL
+            # hashed every engagement of the firm to title ten flags (2.5 of 3 ms).
+            .prefetch_related(Prefetch("engagement", queryset=Engagement.objects.only("pk", "title")))
+            .annotate(total=Window(Count("pk")))
+            # NULLS LAST (created_at is never null): no index gives that order, so PostgreSQL
+            # takes the user's flags through the index on their engagements and sorts those
+            # few, instead of walking every flag ever raised backwards by date for the first ten.
+            .order_by(F("created_at").desc(nulls_last=True), "-pk")
+        )
+        return rows if show_all else rows[:WEEK_FLAGS]
+
+    flags = list(frozen(("week_flags", show_all), flags, mine=mine))
     return MyWeek(
         readiness=readiness,
         meetings_total=upcoming[0].total if upcoming else 0,
         waiting_for_log=[
             WaitingForLog(meeting=m, url=meeting_url(m.pk), log_url=log_url(m.pk), purpose=purposes.get(m.purpose, ""))
-            for m in (waiting_for_log if shown else [])
+            for m in waiting_for_log
         ],
         waiting_total=len(ended),
         flags=flags,
