@@ -3,7 +3,7 @@
 from collections.abc import Callable
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, QuerySet, Window
+from django.db.models import Count, Func, IntegerField, QuerySet, Subquery, Value, Window
 
 from .frozen import frozen
 
@@ -18,19 +18,39 @@ def page_with_count(queryset, number: str | None, *, per_page: int) -> Page:
 
 
 def frozen_page_with_count(
-    key: tuple, build: Callable[[bool], QuerySet], number: str | None, /, *, per_page: int, **values
+    key: tuple,
+    build: Callable[[bool], QuerySet],
+    number: str | None,
+    /,
+    *,
+    per_page: int,
+    ids_first: bool = False,
+    **values,
 ) -> Page:
     """page_with_count of a frozen queryset (core.frozen: `build(True)` with Params for
     `values`, `build(False)` with the values in it), the page's query built once per key and
-    page. A page number that is not one, or past the end, goes to get_page of build(False)."""
+    page. A page number that is not one, or past the end, goes to get_page of build(False).
+
+    `ids_first`, for a queryset sorted by its own columns that joins others: the page's ids
+    first (`pk = ANY(ARRAY(... LIMIT 25))`, then the joins for those rows only) and the count
+    as a subquery. With the count as a window, PostgreSQL joined every row before sorting:
+    a manager's list joined 2,000 engagements with their clients and leads to show 25."""
 
     def rows(start):
         def counted(params):
+            if ids_first:
+                return _ids_first(build(params), start, per_page)
             return _counted(build(params), start, per_page)
 
         return list(frozen((*key, start, per_page), counted, **values))
 
     return _page(lambda: build(False), number, per_page, rows)
+
+
+def _ids_first(queryset: QuerySet, start: int, per_page: int) -> QuerySet:
+    count = queryset.order_by().values(n=Func(Value(1), function="COUNT", output_field=IntegerField()))
+    page = queryset.filter(pk__any=queryset.values("pk")[start : start + per_page])
+    return page.annotate(rows_in_all=Subquery(count))
 
 
 def _counted(queryset: QuerySet, start: int, per_page: int) -> QuerySet:

@@ -89,21 +89,23 @@ def engagement_list(request):
     def advisors(params):
         return policy.advisors_on_visible_engagements(user, params=params).only(*ADVISOR_CHOICE_FIELDS)
 
+    filtered = bool(request.GET.keys() - {"page"})  # searched or sorted too
     filterset = EngagementFilter(
         request.GET,
-        queryset=selectors.engagement_list_for_user(user=user),
+        # The list as it opens does not ask the FilterSet for its rows (below).
+        queryset=selectors.engagement_list_for_user(user=user) if filtered else Engagement.objects.none(),
         clients=partial(policy.clients_visible_to, user, one=True),
         advisors=frozen(("list_advisors", shape), advisors, **values),
     )
     number = request.GET.get("page")
-    if request.GET.keys() - {"page"}:  # filtered, searched or sorted
+    if filtered:
         page = page_with_count(filterset.qs.only(*LIST_ROW_FIELDS), number, per_page=25)
     else:  # the list as it opens (filterset.qs is its queryset): its SQL built once (core.frozen)
 
         def rows(params):
             return selectors.engagement_list_for_user(user=user, params=params).only(*LIST_ROW_FIELDS)
 
-        page = frozen_page_with_count(("list_rows", shape), rows, number, per_page=25, **values)
+        page = frozen_page_with_count(("list_rows", shape), rows, number, per_page=25, ids_first=True, **values)
     query = filterset.data.copy()  # without a client that a typed name replaced
     query.pop("page", None)
     without_client = query.copy()
