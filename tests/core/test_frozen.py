@@ -1,9 +1,14 @@
 """core.frozen: a queryset's SQL built once per shape, each call's values put in."""
 
+from datetime import timedelta
+
 import pytest
+from django.contrib.sessions.models import Session
 from django.db import connection
+from django.db.models import DateTimeField
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from core import frozen as frozen_module
 from core.frozen import Param, frozen
@@ -100,11 +105,6 @@ def test_a_related_managers_queryset_is_refused(consultant_a):
 
 def test_a_moment_as_a_value_is_written_as_the_database_takes_it(consultant_a):
     """A Param with a DateTimeField: on SQLite the moment goes in as text, as a lookup writes it."""
-    from datetime import timedelta
-
-    from django.db.models import DateTimeField
-    from django.utils import timezone
-
     engagement = factories.EngagementFactory(lead=consultant_a)
     now = timezone.now()
 
@@ -118,9 +118,6 @@ def test_a_moment_as_a_value_is_written_as_the_database_takes_it(consultant_a):
 
 def test_the_session_of_a_request_is_found_and_an_expired_one_is_not(client, consultant_a):
     """core.sessions: the logged-in user stays logged in; a session past its expiry logs out."""
-    from django.contrib.sessions.models import Session
-    from django.utils import timezone
-
     client.force_login(consultant_a)
     assert client.get("/engagements/").status_code == 200
     Session.objects.update(expire_date=timezone.now())
