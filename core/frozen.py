@@ -16,6 +16,9 @@ with the values in it (`build(False)`) and fails when its SQL or parameters diff
 kept ones with the values put in: the test suite proves every key complete.
 
 A frozen queryset runs as it is: filtering it further is an error (TypeError).
+
+On PostgreSQL its SQL also runs as a prepared statement (core.prepared): parsed and planned
+once per connection.
 """
 
 import copy
@@ -26,6 +29,8 @@ from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Expression, IntegerField, QuerySet
+
+from . import prepared
 
 _built: dict[tuple, "_Compiled"] = {}
 _lock = threading.Lock()
@@ -80,6 +85,12 @@ class _Compiled:
         except EmptyResultSet:  # a queryset of nothing (.none()): no SQL at all
             self.sql, self.params = None, ()
         self.slots = [i for i, param in enumerate(self.params) if isinstance(param, _Slot)]
+        if self.sql and self.compiler.connection.vendor == "postgresql":  # to run it prepared
+            types = [
+                prepared.parameter_type(None, p.field) if isinstance(p, _Slot) else prepared.parameter_type(p)
+                for p in self.params
+            ]
+            prepared.register(self.sql, types)
 
     def params_with(self, values: dict, connection) -> tuple:
         params = list(self.params)

@@ -110,6 +110,16 @@ else:
     # Persistent connections: ~10x the throughput of reconnecting per request (MACHINE-NOTES).
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=600)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # The frozen querysets' SQL prepared once per connection (core.prepared). Off behind a
+    # pooler that shares sessions between clients (PgBouncer in transaction mode < 1.21).
+    if env.bool("DATABASE_PREPARED_STATEMENTS", default=True):
+        from core.prepared import PreparingConnection, PreparingCursor  # noqa: E402  (psycopg2 classes)
+
+        DATABASES["default"]["OPTIONS"] = {
+            **DATABASES["default"].get("OPTIONS", {}),
+            "connection_factory": PreparingConnection,
+            "cursor_factory": PreparingCursor,
+        }
 
 # Database sessions (Django's), read by SQL built once (core.sessions).
 SESSION_ENGINE = "core.sessions"
