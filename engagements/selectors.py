@@ -3,6 +3,7 @@
 from collections.abc import Callable
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime, time, timedelta
+from operator import itemgetter
 
 from django.contrib.auth import get_user_model
 from django.core.paginator import Page, Paginator
@@ -10,11 +11,12 @@ from django.db import connection
 from django.db.models import (
     Count,
     DateTimeField,
+    DurationField,
     Exists,
+    ExpressionWrapper,
     F,
     IntegerField,
     OuterRef,
-    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -111,21 +113,26 @@ class TimelineStep:
 
 
 def engagement_timeline(
-    *, engagement: Engagement, before: TimelineCursor | None = None, limit: int = TIMELINE_STEP
+    *,
+    engagement: Engagement,
+    before: TimelineCursor | None = None,
+    limit: int = TIMELINE_STEP,
+    complaints: list[Complaint] | None = None,
 ) -> TimelineStep:
     """A step of everything that happened in an engagement: the `limit` newest events after
     `before` (from the newest when None), newest first, and where the next step begins.
 
     Two queries whatever the engagement's size: every kind of event with a moment in one
     (_TIMELINE_SOURCES, a UNION ALL of each kind's limit + 1 newest after the cursor, the
-    newest limit + 1 of them in all), and the complaints, which have a day. The merged newest
+    newest limit + 1 of them in all), and the complaints, which have a day (no query when the
+    caller passes every complaint of the engagement, as its page has them). The merged newest
     `limit` are the step, and an event beyond says there is more."""
     opened = TimelineEvent(
         engagement.created_at, "engagement", _("Engagement opened"), engagement.title, "engagement", engagement.pk
     )
     events = [opened] if before is None or opened.place < before else []
     events += _moment_events(engagement, before, limit + 1)
-    events += _complaint_events(engagement, "complaint", _After(before, "complaint"), limit + 1)
+    events += _complaint_events(engagement, "complaint", _After(before, "complaint"), limit + 1, complaints)
     events.sort(key=lambda event: event.place, reverse=True)
     step = events[:limit]
     return TimelineStep(step, step[-1].place if len(events) > limit else None)
@@ -332,16 +339,19 @@ def _lesson_texts(rows) -> list[tuple[str, str]]:
     return [(title % {"name": display_name_of(r.c1, r.c2, r.c3)}, f"{r.c4} ({r.c5})" if r.c5 else r.c4) for r in rows]
 
 
-def _complaint_events(engagement, name, after, limit) -> list[TimelineEvent]:
+def _complaint_events(engagement, name, after, limit, every=None) -> list[TimelineEvent]:
     """Complaints have a day, not a moment: their events stand at the start of the day in the
-    reader's time zone, which a query cannot sort by on every database; a query of their own."""
+    reader's time zone, which a query cannot sort by on every database; a query of their own,
+    or of the first step, the newest `limit` of `every` complaint of the engagement if given."""
     title, categories = _("Complaint: %(c)s"), _labels(Complaint.Category)
 
     def newest(params):
         rows = Complaint.objects.filter(engagement=Param("engagement") if params else engagement)
         return after.newest(rows, "received_on", "category", "description", limit=limit, by_day=True)
 
-    if after.cursor is None:  # the first step: its SQL built once (core.frozen)
+    if after.cursor is None and every is not None:
+        complaints = sorted(every, key=lambda c: (c.received_on, c.pk), reverse=True)[:limit]
+    elif after.cursor is None:  # the first step: its SQL built once (core.frozen)
         complaints = frozen(("timeline_complaints", limit), newest, engagement=engagement.pk)
     else:
         complaints = newest(False)
@@ -404,7 +414,9 @@ _TIMELINE_SOURCES = (
     _Source(
         "log",
         "log",
-        lambda e: MeetingLog.objects.filter(meeting__engagement=e),
+        # The logs of its meetings by their ids (an array): PostgreSQL reads them by the index on
+        # the meeting, where a join walked every log of the firm back to the oldest one of these.
+        lambda e: MeetingLog.objects.filter(meeting_id__any=Meeting.objects.filter(engagement=e).values("pk")),
         "created_at",
         ("satisfaction", "summary"),
         _log_texts,
@@ -462,7 +474,7 @@ _MEETING_COLUMNS = ("pk", "starts_at", "purpose", "status", "plan__version", "lo
 
 @dataclass(frozen=True)
 class MeetingRow:
-    """A meeting as a list shows it (engagements/partials/meeting_rows.html)."""
+    """A meeting as a list shows it ({% meeting_rows %}, engagements/templatetags/engagement_rows.py)."""
 
     url: str
     starts_at: datetime
@@ -507,7 +519,7 @@ class EngagementPage:
 
     engagement: Engagement
     members: list
-    plans: list[DraftPlan]
+    plans: list[DraftPlan]  # each with `recipient_names`: the names of the contacts it went to
     latest_answers: QuerySet[PlanAnswer]
     upcoming_meetings: list[MeetingRow]  # the next MEETINGS_SHOWN, the soonest first
     earlier_meetings: list[MeetingRow]  # the latest MEETINGS_SHOWN that started, the latest first
@@ -538,17 +550,25 @@ def engagement_page(
         return Param("now", DateTimeField()) if params else now
 
     def upcoming(params):
-        rows = _meetings_of(of(params)).filter(starts_at__gte=at(params))
+        rows = _meetings_of(of(params)).filter(starts_at__gte=at(params)).annotate(upcoming=Value(True))
         return rows.order_by("starts_at", "pk")[: MEETINGS_SHOWN + 1]
 
     def earlier(params):
-        return _meetings_of(of(params)).filter(starts_at__lt=at(params))[: MEETINGS_SHOWN + 1]
+        rows = _meetings_of(of(params)).filter(starts_at__lt=at(params)).annotate(upcoming=Value(False))
+        return rows[: MEETINGS_SHOWN + 1]
+
+    def meetings(params):  # both in one UNION ALL, each sorted and limited on its own
+        return upcoming(params).union(earlier(params), all=True)
 
     def members(params):
         return get_user_model().objects.filter(member_engagements=of(params))
 
     def plans(params):
-        return DraftPlan.objects.filter(engagement_id=of(params)).prefetch_related("shares__contact")
+        return DraftPlan.objects.filter(engagement_id=of(params))
+
+    def shared_with(params):  # one frozen query, where prefetch_related compiled two on every visit
+        shares = PlanShare.objects.filter(plan__engagement_id=of(params)).order_by("plan_id", "-shared_at", "pk")
+        return shares.values_list("plan_id", "contact__name")
 
     def answers(params):
         rows = PlanAnswer.objects.filter(plan__engagement_id=of(params)).select_related("share__contact", "plan")
@@ -570,12 +590,26 @@ def engagement_page(
                 row.engagement = engagement
         return found
 
-    upcoming = _meeting_rows(rows("upcoming", upcoming, now=now), now=now)
-    earlier = _meeting_rows(rows("earlier", earlier, now=now), now=now)
+    plan_rows = rows("plans", plans)
+    names: dict[int, list[str]] = {}
+    if any(plan.shared_at for plan in plan_rows):
+        for plan_id, name in frozen(("engagement_page", "shared_with"), shared_with, engagement=pk):
+            names.setdefault(plan_id, []).append(name)
+    for plan in plan_rows:
+        plan.recipient_names = names.get(plan.pk, [])  # the contacts it went to, the latest first
+
+    if connection.features.supports_slicing_ordering_in_compound:
+        both = rows("meetings", meetings, now=now)
+        upcoming = sorted((m for m in both if m["upcoming"]), key=itemgetter("starts_at", "pk"))
+        earlier = sorted((m for m in both if not m["upcoming"]), key=itemgetter("starts_at", "pk"), reverse=True)
+    else:  # SQLite: a query each
+        upcoming, earlier = rows("upcoming", upcoming, now=now), rows("earlier", earlier, now=now)
+    upcoming, earlier = _meeting_rows(upcoming, now=now), _meeting_rows(earlier, now=now)
+    complaint_rows = rows("complaints", complaints)
     return EngagementPage(
         engagement=engagement,
         members=rows("members", members),
-        plans=rows("plans", plans),
+        plans=plan_rows,
         # Lazy, as the template reads the answers only when a plan was shared.
         latest_answers=frozen(("engagement_page", "answers"), answers, engagement=pk),
         upcoming_meetings=upcoming[:MEETINGS_SHOWN],
@@ -583,8 +617,8 @@ def engagement_page(
         more_meetings=len(upcoming) > MEETINGS_SHOWN or len(earlier) > MEETINGS_SHOWN,
         checkpoints=rows("checkpoints", checkpoints),
         open_flags=rows("open_flags", open_flags),
-        complaints=rows("complaints", complaints),
-        timeline=engagement_timeline(engagement=engagement, before=before),
+        complaints=complaint_rows,
+        timeline=engagement_timeline(engagement=engagement, before=before, complaints=complaint_rows),
         timeline_before=before,
         now=now,
     )
@@ -769,6 +803,14 @@ def _week_meetings(user, params: bool, mine: list[int]) -> QuerySet[Meeting]:
     return Meeting.objects.filter(mine_q).select_related("engagement__client", "plan")
 
 
+def _minutes(field: str) -> ExpressionWrapper:
+    """A number of minutes as a duration: an interval on PostgreSQL, microseconds on SQLite
+    (what Django stores a duration as there)."""
+    if connection.features.has_native_duration_field:
+        return ExpressionWrapper(F(field) * timedelta(minutes=1), output_field=DurationField())
+    return ExpressionWrapper(F(field) * 60_000_000, output_field=DurationField())
+
+
 def my_week(*, user, now: datetime | None = None, show_all: bool = False) -> MyWeek:
     """An advisor's week: the next 7 days' meetings with their readiness, the meetings
     waiting for a log, and the open flags of the engagements the user leads or is on. The
@@ -825,11 +867,12 @@ def my_week(*, user, now: datetime | None = None, show_all: bool = False) -> MyW
 
     # Bounded to a recent window (older unlogged meetings are flagged: "meeting not logged"),
     # and "no log" as NOT EXISTS: an anti-join probing the log's unique index per meeting of the
-    # window, where a LEFT JOIN ... IS NULL made PostgreSQL hash every log ever written. First
-    # the narrow rows (has it ended? start + duration, in Python on every database), then the
-    # shown ones in full.
-    def unlogged(params):
-        return (
+    # window, where a LEFT JOIN ... IS NULL made PostgreSQL hash every log ever written. Only
+    # the meetings that ended (start + duration), the oldest first, with their engagement's
+    # title as a subquery for the shown rows (a join hashed every engagement).
+    def waiting(params):
+        length = _minutes("duration_minutes")
+        rows = (
             _week_meetings(user, params, mine)
             .filter(
                 status__in=[Meeting.Status.SCHEDULED, Meeting.Status.HELD],
@@ -837,30 +880,37 @@ def my_week(*, user, now: datetime | None = None, show_all: bool = False) -> MyW
                 starts_at__gte=moment(params, "since", now - timedelta(days=WAITING_FOR_LOG_DAYS)),
             )
             .exclude(Exists(MeetingLog.objects.filter(meeting=OuterRef("pk"))))
+            .alias(ends_at=ExpressionWrapper(F("starts_at") + length, output_field=DateTimeField()))
+            .filter(ends_at__lte=moment(params, "now", now))
+            .select_related(None)
+            .only("pk", "starts_at", "purpose", "engagement_id")
+            .annotate(
+                total=Window(Count("pk")),
+                engagement_title=Subquery(
+                    Engagement.objects.filter(pk=OuterRef("engagement_id")).order_by().values("title")
+                ),
+            )
             .order_by("starts_at", "pk")
-            .values_list("pk", "starts_at", "duration_minutes")
         )
+        return rows if show_all else rows[:WEEK_WAITING]
 
     since = now - timedelta(days=WAITING_FOR_LOG_DAYS)
-    unlogged = frozen(("week_unlogged", *key), unlogged, since=since, **values)
-    ended = [pk for pk, starts_at, minutes in unlogged if starts_at + timedelta(minutes=minutes) <= now]
-    shown = ended if show_all else ended[:WEEK_WAITING]
-
-    def waiting(params):
-        rows = Meeting.objects.filter(pk__any=Param("shown", IdList()) if params else shown)
-        return rows.select_related("engagement").order_by("starts_at", "pk")
-
-    waiting_for_log = frozen(("week_waiting",), waiting, shown=shown) if shown else []
+    waiting_for_log = list(frozen(("week_waiting", *key), waiting, since=since, **values))
 
     def flags(params):
         rows = (
             Flag.objects.filter(
                 status__in=Flag.OPEN_STATUSES, engagement_id__any=Param("mine", IdList()) if params else mine
             )
-            # The titles in a second query of the shown flags' engagements: joined, PostgreSQL
-            # hashed every engagement of the firm to title ten flags (2.5 of 3 ms).
-            .prefetch_related(Prefetch("engagement", queryset=Engagement.objects.only("pk", "title")))
-            .annotate(total=Window(Count("pk")))
+            # The title of each shown flag's engagement, as a subquery PostgreSQL runs for the
+            # rows after the sort and the limit: a join hashed every engagement of the firm to
+            # title ten flags (2.5 of 3 ms).
+            .annotate(
+                total=Window(Count("pk")),
+                engagement_title=Subquery(
+                    Engagement.objects.filter(pk=OuterRef("engagement_id")).order_by().values("title")
+                ),
+            )
             # NULLS LAST (created_at is never null): no index gives that order, so PostgreSQL
             # takes the user's flags through the index on their engagements and sorts those
             # few, instead of walking every flag ever raised backwards by date for the first ten.
@@ -876,7 +926,7 @@ def my_week(*, user, now: datetime | None = None, show_all: bool = False) -> MyW
             WaitingForLog(meeting=m, url=meeting_url(m.pk), log_url=log_url(m.pk), purpose=purposes.get(m.purpose, ""))
             for m in waiting_for_log
         ],
-        waiting_total=len(ended),
+        waiting_total=waiting_for_log[0].total if waiting_for_log else 0,
         flags=flags,
         flags_total=flags[0].total if flags else 0,
         showing_all=show_all,

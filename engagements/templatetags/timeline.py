@@ -19,9 +19,10 @@ DETAIL_CHARACTERS = 300  # an event's detail beyond this is cut (truncatechars)
 _names: dict = {}  # language -> (weekdays, months)
 
 
-def moment(at) -> str:
+def moment(at, *, year: bool = True) -> str:
     """`at` in the reader's time zone as the date filter writes "D j M Y H:i" ("Wed 2 Dec 2026
-    14:05"), the day and month names translated once per language."""
+    14:05"), or without the year "D j M H:i", the day and month names translated once per
+    language."""
     language = get_language()
     names = _names.get(language)
     if names is None:
@@ -31,7 +32,8 @@ def moment(at) -> str:
         )
     weekdays, months = names
     local = timezone.localtime(at)
-    return f"{weekdays[local.weekday()]} {local.day} {months[local.month]} {local.year} {local:%H:%M}"
+    day = f"{weekdays[local.weekday()]} {local.day} {months[local.month]}"
+    return f"{day} {local.year} {local:%H:%M}" if year else f"{day} {local:%H:%M}"
 
 
 def _detail(text: str):

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 # A fixed "now" on a Monday, far from a change of summer time.
 NOW = datetime(2026, 6, 15, 10, 0, tzinfo=ZoneInfo("Europe/Amsterdam"))
-HOUR, DAY = timedelta(hours=1), timedelta(days=1)
+MINUTE, HOUR, DAY = timedelta(minutes=1), timedelta(hours=1), timedelta(days=1)
 
 
 def at(moment):
@@ -208,6 +208,18 @@ def test_my_week_lists_the_meetings_waiting_for_a_log_and_the_open_flags(consult
     assert [w.meeting for w in week.waiting_for_log] == [unlogged]
     assert week.flags == [open_flag]
     assert (week.waiting_total, week.flags_total) == (1, 1)
+
+
+def test_my_week_waits_for_the_log_of_a_meeting_from_the_minute_it_ends(consultant_a):
+    """Its start plus its length, reckoned by the database (minutes as a duration on each)."""
+    engagement = factories.EngagementFactory(lead=consultant_a)
+    just_ended = factories.MeetingFactory(engagement=engagement, starts_at=NOW - 90 * MINUTE, duration_minutes=90)
+    factories.MeetingFactory(engagement=engagement, starts_at=NOW - 90 * MINUTE, duration_minutes=91)  # a minute left
+
+    week = selectors.my_week(user=consultant_a, now=NOW)
+
+    assert [w.meeting for w in week.waiting_for_log] == [just_ended]
+    assert week.waiting_for_log[0].meeting.engagement_title == engagement.title
 
 
 def test_my_week_waits_for_logs_of_the_last_30_days_only(consultant_a):
