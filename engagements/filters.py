@@ -7,8 +7,6 @@ from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from core.people import display_name
-
 from .models import Client, Engagement, Health
 
 # How many clients the client filter suggests while a name is typed.
@@ -92,14 +90,14 @@ class EngagementFilter(django_filters.FilterSet):
 
     def __init__(self, data=None, *args, clients: Callable[[], QuerySet[Client]], advisors, **kwargs):
         """`clients` gives the user's clients, asked for only when a client was chosen;
-        `advisors` the advisors to filter by (users with their pk, names and username)."""
+        `advisors` the advisors to filter by, as (pk, name) choices."""
         if data is not None and data.get("client_name", "").strip() and "client" in data:
             data = data.copy()
             del data["client"]  # the name typed replaces the chosen client
         super().__init__(data, *args, **kwargs)
         if self.data.get("client"):
             self.filters["client"].queryset = clients().only("pk", "name")
-        self.filters["lead"].extra["choices"] = [(user.pk, display_name(user)) for user in advisors]
+        self.filters["lead"].extra["choices"] = list(advisors)
         for field in self.form.fields.values():
             if field.widget.is_hidden:
                 continue

@@ -4,8 +4,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime, time, timedelta
 from operator import itemgetter
+from uuid import uuid4
 
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import (
@@ -30,7 +32,7 @@ from django.utils.translation import gettext as _
 
 from core.frozen import Param, frozen
 from core.lookups import IdList
-from core.people import display_name_of
+from core.people import display_name, display_name_of
 from core.reversing import url_for_pk
 
 from . import client_profile
@@ -50,7 +52,13 @@ from .models import (
     PlanAnswer,
     PlanShare,
 )
-from .policy import clients_visible_to, engagements_visible_to, sees_beyond_own_engagements, visibility_shape
+from .policy import (
+    advisors_on_visible_engagements,
+    clients_visible_to,
+    engagements_visible_to,
+    sees_beyond_own_engagements,
+    visibility_shape,
+)
 
 
 def engagement_list_for_user(*, user, params: bool = False) -> QuerySet[Engagement]:
@@ -638,6 +646,43 @@ def meeting_list_page(*, engagement: Engagement, page_number, now: datetime | No
     one page of rows)."""
     page = Paginator(_meetings_of(engagement), MEETINGS_PER_PAGE).get_page(page_number)
     return MeetingListPage(engagement, page, _meeting_rows(page.object_list, now=now or timezone.now()))
+
+
+# --- The engagement list's advisor filter -------------------------------------------------------
+# Its choices, cached per user: reading the leads and members of a manager's 2,000 engagements
+# took 3-4 ms of every visit to the list. Each kept list carries the version of who is on
+# which engagement at the time; engagements/signals.py puts a new version in the cache on
+# every change to what the choices are made of (an engagement's lead or members, a profile's
+# team, a user's name or roles), so a kept list of an older version is made again.
+ADVISOR_CHOICES_SECONDS = 300  # and at the latest after this, whatever the version
+ADVISOR_CHOICE_FIELDS = ("pk", "first_name", "last_name", "username")
+_MEMBERSHIP_VERSION = "engagements:membership-version"
+
+
+def membership_changed() -> None:
+    """A new version of who is on which engagement: every kept advisor choice is made again."""
+    cache.set(_MEMBERSHIP_VERSION, uuid4().hex, None)
+
+
+def advisor_choices(user) -> list[tuple[int, str]]:
+    """The engagement list's advisor filter: the leads and members of the engagements the
+    user may see, as (pk, display name), by name (one cache read when kept)."""
+    key = f"engagements:advisor-choices:{user.pk}"
+    found = cache.get_many([_MEMBERSHIP_VERSION, key])
+    version, kept = found.get(_MEMBERSHIP_VERSION), found.get(key)
+    if version is not None and kept is not None and kept[0] == version:
+        return kept[1]
+    if version is None:  # none yet (or evicted): a first one, the same for every process
+        cache.add(_MEMBERSHIP_VERSION, uuid4().hex, None)
+        version = cache.get(_MEMBERSHIP_VERSION)
+    shape, values = visibility_shape(user)
+
+    def advisors(params):
+        return advisors_on_visible_engagements(user, params=params).only(*ADVISOR_CHOICE_FIELDS)
+
+    choices = [(advisor.pk, display_name(advisor)) for advisor in frozen(("list_advisors", shape), advisors, **values)]
+    cache.set(key, (version, choices), ADVISOR_CHOICES_SECONDS)
+    return choices
 
 
 def client_rows(*, user, q: str = "", params: bool = False) -> QuerySet[Client]:

@@ -1,4 +1,5 @@
-"""`{% meeting_rows meetings empty %}`, `{% readiness_cards readiness %}` and
+"""`{% meeting_rows meetings empty %}`, `{% readiness_cards readiness %}`,
+`{% waiting_rows waiting %}`, `{% flag_items flags with_engagement %}` and
 `{% engagement_list_rows rows %}`: the rows the engagement page, the list of an engagement's
 meetings, My week and the engagement list repeat on every visit.
 
@@ -11,11 +12,12 @@ sentence is a msgid of the catalogue (both languages).
 """
 
 from django import template
-from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 from django.utils.translation import gettext, ngettext
 
+from core.markup import format_html, format_html_join
 from core.reversing import url_for_pk
+from core.templatetags.rows import label
 
 from .timeline import moment
 
@@ -164,4 +166,59 @@ def engagement_list_rows(rows):
             )
             for row in rows
         ),
+    )
+
+
+@register.simple_tag
+def waiting_rows(waiting):
+    """My week's meetings waiting for a log (WaitingForLog), each with a link to its log form,
+    which htmx opens in place (data-hx-*: valid HTML); one item saying so when there are none."""
+    if not waiting:
+        return format_html('\n<li class="list-group-item text-muted">{}</li>', gettext("Every past meeting is logged."))
+    log_it = gettext("Log it")
+    return format_html_join(
+        "",
+        '\n<li class="list-group-item" id="log-{}">\n<div class="d-flex flex-wrap gap-2 align-items-baseline">\n'
+        '  <span>{}</span>\n  <a href="{}">{} · {}</a>\n'
+        '  <a class="btn btn-sm btn-outline-success ms-auto" href="{}"\n'
+        '     data-hx-get="{}" data-hx-target="#log-{}" data-hx-swap="innerHTML">{}</a>\n</div>\n</li>',
+        (
+            (
+                w.meeting.pk,
+                moment(w.meeting.starts_at, year=False),
+                w.url,
+                w.purpose,
+                w.meeting.engagement_title,
+                w.log_url,
+                w.log_url,
+                w.meeting.pk,
+                log_it,
+            )
+            for w in waiting
+        ),
+    )
+
+
+@register.simple_tag
+def flag_items(flags, with_engagement=False):
+    """Open flags as items of a list-group, each with its kind and severity, then its details;
+    `with_engagement` (My week): first a link to the flag's engagement (`engagement_title`),
+    the details only if there are any."""
+    if not flags:
+        return format_html('\n<li class="list-group-item text-muted">{}</li>', gettext("No open flags."))
+    engagement_url = url_for_pk("engagements:detail")
+
+    def rest(flag):
+        if not with_engagement:
+            return format_html("<br><small>{}</small>", flag.details)
+        details = format_html('\n  <div class="small text-muted">{}</div>', flag.details) if flag.details else ""
+        link = format_html(
+            '\n  <br><a class="small" href="{}">{}</a>', engagement_url(flag.engagement_id), flag.engagement_title
+        )
+        return format_html("{}{}", link, details)
+
+    return format_html_join(
+        "",
+        '\n<li class="list-group-item"><strong>{}</strong> · {}{}</li>',
+        ((label(flag, "kind"), label(flag, "severity"), rest(flag)) for flag in flags),
     )

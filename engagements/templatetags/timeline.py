@@ -8,10 +8,11 @@ lookups each), half the page's rendering. Every text is escaped (format_html).
 from django import template
 from django.utils import timezone
 from django.utils.dates import MONTHS_3, WEEKDAYS_ABBR
-from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import get_language
+
+from core.markup import format_html, format_html_join
 
 register = template.Library()
 

@@ -10,7 +10,6 @@ from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
 
 from core.form_views import form_page
-from core.frozen import frozen
 from core.paging import frozen_page_with_count, page_with_count
 from core.people import display_name
 from core.reversing import url_for_pk
@@ -34,8 +33,6 @@ LIST_ROW_FIELDS = (
     "lead__last_name",
     "lead__username",
 )
-# What the advisor filter's choices show of each advisor.
-ADVISOR_CHOICE_FIELDS = ("pk", "first_name", "last_name", "username")
 # The filters a client suggestion's link keeps: all but the client's own and the page.
 KEPT_BY_A_SUGGESTION = ("q", "stage", "health", "lead", "sort")
 
@@ -86,16 +83,13 @@ def engagement_list(request):
     user = request.user
     shape, values = policy.visibility_shape(user)
 
-    def advisors(params):
-        return policy.advisors_on_visible_engagements(user, params=params).only(*ADVISOR_CHOICE_FIELDS)
-
     filtered = bool(request.GET.keys() - {"page"})  # searched or sorted too
     filterset = EngagementFilter(
         request.GET,
         # The list as it opens does not ask the FilterSet for its rows (below).
         queryset=selectors.engagement_list_for_user(user=user) if filtered else Engagement.objects.none(),
         clients=partial(policy.clients_visible_to, user, one=True),
-        advisors=frozen(("list_advisors", shape), advisors, **values),
+        advisors=selectors.advisor_choices(user),
     )
     number = request.GET.get("page")
     if filtered:

@@ -8,12 +8,14 @@ from django.urls import reverse
 from django.utils import translation
 
 from engagements.models import DraftPlan, Meeting
-from engagements.selectors import MeetingRow, Readiness
+from engagements.selectors import MeetingRow, Readiness, WaitingForLog
 from engagements.templatetags.engagement_rows import (
     ADJUSTMENTS_CHARACTERS,
     engagement_list_rows,
+    flag_items,
     meeting_rows,
     readiness_cards,
+    waiting_rows,
 )
 from engagements.templatetags.timeline import moment
 from engagements.views.engagements import ListRow
@@ -124,3 +126,33 @@ def test_a_list_row_links_the_title_and_shows_the_health_as_a_badge_escaped():
     assert "<td>Fjord &amp; Pine</td>" in html and "<td>Ada Example</td>" in html
     assert '<span class="badge badge-health-red" title="Gezondheid">At risk</span>' in html
     assert '<td class="text-muted small">3 Dec 2026</td>' in html
+
+
+def test_flags_on_my_week_link_their_engagement_and_show_details_only_when_there_are_some():
+    five, six = factories.EngagementFactory.build(pk=5), factories.EngagementFactory.build(pk=6)
+    with_details = factories.FlagFactory.build(engagement=five, details="Shared <late>")
+    without = factories.FlagFactory.build(engagement=six, details="")
+    with_details.engagement_title, without.engagement_title = "Rebrand & relaunch", "Quiet one"
+
+    html = str(flag_items([with_details, without], True))
+
+    assert f'<a class="small" href="{reverse("engagements:detail", args=[5])}">Rebrand &amp; relaunch</a>' in html
+    assert f'<a class="small" href="{reverse("engagements:detail", args=[6])}">Quiet one</a>' in html
+    assert html.count('<div class="small text-muted">') == 1 and "Shared &lt;late&gt;" in html
+    assert html.count("<strong>Plan not shared</strong> · High") == 2
+    assert "<br><small>" not in html  # the engagement page's form, without the link
+    assert "<br><small>Shared &lt;late&gt;</small>" in str(flag_items([with_details], False))
+    assert str(flag_items([], True)).strip() == '<li class="list-group-item text-muted">No open flags.</li>'
+
+
+def test_meetings_waiting_for_a_log_offer_the_form_in_place():
+    meeting = _meeting()
+    meeting.engagement_title = "Onboarding <b>review</b>"
+    waiting = WaitingForLog(meeting=meeting, url="/m/41/", log_url="/m/41/log/", purpose="Plan discussion")
+
+    html = str(waiting_rows([waiting]))
+
+    assert '<li class="list-group-item" id="log-41">' in html
+    assert '<a href="/m/41/">Plan discussion · Onboarding &lt;b&gt;review&lt;/b&gt;</a>' in html
+    assert 'href="/m/41/log/"\n     data-hx-get="/m/41/log/" data-hx-target="#log-41"' in html
+    assert "Every past meeting is logged." in str(waiting_rows([]))

@@ -1,0 +1,30 @@
+"""Cache invalidation (STYLE: signals only for hooks other code need not know about): a new
+version of who is on which engagement whenever what the list's advisor filter is made of
+changes (selectors.advisor_choices). Connected in EngagementsConfig.ready()."""
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from advisors.models import AdvisorProfile
+
+from . import selectors
+from .models import Engagement
+
+
+def _changed(sender=None, update_fields=None, **kwargs):
+    if update_fields is not None and set(update_fields) <= {"last_login"}:
+        return  # a login: nothing the choices show
+    # Now (a later read in the same transaction, the tests) and once committed: a request that
+    # read the version before the commit and the rows before it keeps them under the old one.
+    selectors.membership_changed()
+    transaction.on_commit(selectors.membership_changed)
+
+
+def connect() -> None:
+    user = get_user_model()
+    for model in (Engagement, AdvisorProfile, user):
+        post_save.connect(_changed, sender=model, dispatch_uid=f"advisor-choices-save-{model._meta.label}")
+        post_delete.connect(_changed, sender=model, dispatch_uid=f"advisor-choices-delete-{model._meta.label}")
+    for through in (Engagement.members.through, user.groups.through):
+        m2m_changed.connect(_changed, sender=through, dispatch_uid=f"advisor-choices-m2m-{through._meta.label}")
