@@ -648,26 +648,26 @@ def meeting_list_page(*, engagement: Engagement, page_number, now: datetime | No
     return MeetingListPage(engagement, page, _meeting_rows(page.object_list, now=now or timezone.now()))
 
 
-# --- The engagement list's advisor filter -------------------------------------------------------
-# Its choices, cached per user: reading the leads and members of a manager's 2,000 engagements
-# took 3-4 ms of every visit to the list. Each kept list carries the version of who is on
-# which engagement at the time; engagements/signals.py puts a new version in the cache on
-# every change to what the choices are made of (an engagement's lead or members, a profile's
-# team, a user's name or roles), so a kept list of an older version is made again.
-ADVISOR_CHOICES_SECONDS = 300  # and at the latest after this, whatever the version
+# --- Kept per user: who is on which engagement ------------------------------------------------
+# The engagement list's advisor filter and My week's engagements, cached per user: reading the
+# leads and members of a manager's 2,000 engagements took 3-4 ms of every visit to the list,
+# the user's own engagements a query of every My week. Each kept value carries the version of
+# who is on which engagement at the time; engagements/signals.py puts a new version in the
+# cache on every change to what they are made of (an engagement, its lead or members, a
+# profile's team, a user's name or roles), so a value of an older version is made again.
+KEPT_SECONDS = 300  # and at the latest after this, whatever the version
 ADVISOR_CHOICE_FIELDS = ("pk", "first_name", "last_name", "username")
 _MEMBERSHIP_VERSION = "engagements:membership-version"
 
 
 def membership_changed() -> None:
-    """A new version of who is on which engagement: every kept advisor choice is made again."""
+    """A new version of who is on which engagement: every kept value is made again."""
     cache.set(_MEMBERSHIP_VERSION, uuid4().hex, None)
 
 
-def advisor_choices(user) -> list[tuple[int, str]]:
-    """The engagement list's advisor filter: the leads and members of the engagements the
-    user may see, as (pk, display name), by name (one cache read when kept)."""
-    key = f"engagements:advisor-choices:{user.pk}"
+def _kept(name: str, user, make: Callable[[], list]) -> list:
+    """`make()` for `user`, from the cache when kept under the current version (one read)."""
+    key = f"engagements:{name}:{user.pk}"
     found = cache.get_many([_MEMBERSHIP_VERSION, key])
     version, kept = found.get(_MEMBERSHIP_VERSION), found.get(key)
     if version is not None and kept is not None and kept[0] == version:
@@ -675,14 +675,23 @@ def advisor_choices(user) -> list[tuple[int, str]]:
     if version is None:  # none yet (or evicted): a first one, the same for every process
         cache.add(_MEMBERSHIP_VERSION, uuid4().hex, None)
         version = cache.get(_MEMBERSHIP_VERSION)
+    value = make()
+    cache.set(key, (version, value), KEPT_SECONDS)
+    return value
+
+
+def advisor_choices(user) -> list[tuple[int, str]]:
+    """The engagement list's advisor filter: the leads and members of the engagements the
+    user may see, as (pk, display name), by name (kept: see above)."""
     shape, values = visibility_shape(user)
 
     def advisors(params):
         return advisors_on_visible_engagements(user, params=params).only(*ADVISOR_CHOICE_FIELDS)
 
-    choices = [(advisor.pk, display_name(advisor)) for advisor in frozen(("list_advisors", shape), advisors, **values)]
-    cache.set(key, (version, choices), ADVISOR_CHOICES_SECONDS)
-    return choices
+    def choices():
+        return [(advisor.pk, display_name(advisor)) for advisor in frozen(("list_advisors", shape), advisors, **values)]
+
+    return _kept("advisor-choices", user, choices)
 
 
 def client_rows(*, user, q: str = "", params: bool = False) -> QuerySet[Client]:
@@ -820,7 +829,8 @@ WAITING_FOR_LOG_DAYS = 30  # "waiting for a log": meetings of the last 30 days (
 
 def engagement_ids_of(user) -> list[int]:
     """The engagements the user leads or is a member of, of those the user may see: one query,
-    a UNION of two index scans (an OR of the two made PostgreSQL read every engagement)."""
+    a UNION of two index scans (an OR of the two made PostgreSQL read every engagement), kept
+    per user under the version of who is on which engagement (_kept)."""
     shape, values = visibility_shape(user)
 
     def ids(params):
@@ -830,7 +840,10 @@ def engagement_ids_of(user) -> list[int]:
         led = visible.filter(lead_id=user_id).order_by().values_list("pk", flat=True)
         return led.union(visible.filter(pk__in=member_of).order_by().values_list("pk", flat=True))
 
-    return list(frozen(("my_engagement_ids", shape), ids, **(values | {"user": user.pk})))
+    def make():
+        return list(frozen(("my_engagement_ids", shape), ids, **(values | {"user": user.pk})))
+
+    return _kept("engagement-ids", user, make)
 
 
 def _week_meetings(user, params: bool, mine: list[int]) -> QuerySet[Meeting]:

@@ -1,12 +1,13 @@
 """Cache invalidation (STYLE: signals only for hooks other code need not know about): a new
-version of who is on which engagement whenever what the list's advisor filter is made of
-changes (selectors.advisor_choices). Connected in EngagementsConfig.ready()."""
+version of who is on which engagement whenever what the values kept per user are made of
+changes (selectors._kept: the list's advisor filter, My week's engagements). Connected in
+EngagementsConfig.ready()."""
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from advisors.models import AdvisorProfile
+from advisors.models import AdvisorProfile, Team
 
 from . import selectors
 from .models import Engagement
@@ -23,7 +24,7 @@ def _changed(sender=None, update_fields=None, **kwargs):
 
 def connect() -> None:
     user = get_user_model()
-    for model in (Engagement, AdvisorProfile, user):
+    for model in (Engagement, AdvisorProfile, Team, user):  # a team deleted: its profiles lose it by UPDATE
         post_save.connect(_changed, sender=model, dispatch_uid=f"advisor-choices-save-{model._meta.label}")
         post_delete.connect(_changed, sender=model, dispatch_uid=f"advisor-choices-delete-{model._meta.label}")
     for through in (Engagement.members.through, user.groups.through):

@@ -83,3 +83,14 @@ def test_a_consultant_sees_only_the_advisors_of_their_own_engagements(consultant
     mine.members.add(helper)
 
     assert {pk for pk, _ in selectors.advisor_choices(consultant_a)} == {consultant_a.pk, helper.pk}
+
+
+def test_my_weeks_engagements_are_kept_until_one_is_added(consultant_a, django_assert_num_queries):
+    first = factories.EngagementFactory(lead=consultant_a)
+    assert selectors.engagement_ids_of(consultant_a) == [first.pk]
+    with django_assert_num_queries(0):
+        selectors.engagement_ids_of(consultant_a)
+
+    second = factories.EngagementFactory(lead=factories.UserFactory(username="other", roles=[roles.CONSULTANT]))
+    second.members.add(consultant_a)
+    assert sorted(selectors.engagement_ids_of(consultant_a)) == sorted([first.pk, second.pk])
