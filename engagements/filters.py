@@ -4,8 +4,9 @@ import django_filters
 from django import forms
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+
+from core.markup import format_html, format_html_join
 
 from .models import Client, Engagement, Health
 
@@ -41,6 +42,17 @@ class QuickSelect(forms.Select):
         return format_html("<select{}>{}</select>", attributes, options)
 
 
+class QuickTextInput(forms.TextInput):
+    """A text <input> written in Python, as QuickSelect and for the same reason: the same HTML
+    as Django's input.html (type, name, the value when there is one, then the attributes)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        shown = self.format_value(value)
+        value_attribute = format_html(' value="{}"', shown) if shown is not None else ""
+        rest = flatatt(self.build_attrs(self.attrs, attrs))
+        return format_html('<input type="{}" name="{}"{}{}>', self.input_type, name, value_attribute, rest)
+
+
 class EngagementFilter(django_filters.FilterSet):
     """Filters, search and sorting of the engagement list, all from the query string.
 
@@ -50,7 +62,7 @@ class EngagementFilter(django_filters.FilterSet):
     name and pressing Enter means that client. A client id the user may not see, or no
     number at all, filters nothing and says so next to the field (never a 500)."""
 
-    q = django_filters.CharFilter(method="search", label=_("Search"))
+    q = django_filters.CharFilter(method="search", label=_("Search"), widget=QuickTextInput)
     stage = django_filters.ChoiceFilter(choices=Engagement.Stage.choices, label=_("Stage"), widget=QuickSelect)
     health = django_filters.ChoiceFilter(choices=Health.choices, label=_("Health"), widget=QuickSelect)
     # A hidden field: the chosen client is shown by name (the template's chip), never as a
