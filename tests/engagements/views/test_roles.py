@@ -822,7 +822,7 @@ def test_a_calendar_token_of_a_community_member_opens_no_feed(client, community_
 # --- query counts do not grow with rows ----------------------------------------------------------------
 # The smallest bound that holds for the few-row case (measured), applied unchanged to many rows.
 ENGAGEMENT_LIST_MAX_QUERIES = 5  # the login (3), the advisors to filter by, the page (with the count)
-MY_WEEK_MAX_QUERIES = 9  # the login (3), the engagements, 2 of meetings, 2 of flags (the titles), the waiting ones
+MY_WEEK_MAX_QUERIES = 7  # the login (3), the engagements (when not kept), the meetings, the waiting ones, the flags
 # The engagement's page: two for the timeline (the events with a moment, the complaints), two
 # for the meetings (the upcoming, the earlier); at intake the lessons panel and the profile.
 ENGAGEMENT_DETAIL_MAX_QUERIES = 24
