@@ -97,7 +97,7 @@ class _Compiled:
         for i in self.slots:
             slot = params[i]
             params[i] = slot.field.get_db_prep_value(values[slot.name], connection)
-        return tuple(params)
+        return prepared.Values(params)
 
 
 class _FrozenQuery:

@@ -31,6 +31,9 @@ log = logging.getLogger(__name__)
 
 # Past this many on one connection, it forgets them all (DEALLOCATE ALL) and starts again.
 MAX_PER_CONNECTION = 1000
+# Past this many SQL texts (pages of a long list each have theirs), the oldest run unprepared
+# until they are registered again.
+MAX_STATEMENTS = 2048
 
 _statements: dict[str, "_Statement"] = {}
 _names = itertools.count(1)
@@ -96,13 +99,23 @@ def parameter_type(value, field=None) -> str | None:
     return None
 
 
+class Values(tuple):
+    """The parameters of a frozen queryset's SQL (core.frozen): only SQL run with these runs
+    prepared, so that the same SQL text from an ordinary queryset (whose values may be of other
+    types) runs as it is."""
+
+    __slots__ = ()
+
+
 def register(sql: str, types: list) -> None:
-    """Let `sql` (psycopg2's %s placeholders, with parameters of `types`) run prepared. SQL
-    with a parameter of no known type, or none at all, runs as it is."""
+    """Let `sql` (psycopg2's %s placeholders, with parameters of `types`) run prepared when its
+    values come as Values. SQL with a parameter of no known type, or none, runs as it is."""
     if not types or None in types or sql in _statements:
         return
     with _lock:
         if sql not in _statements:
+            if len(_statements) >= MAX_STATEMENTS:
+                _statements.pop(next(iter(_statements)))
             _statements[sql] = _Statement(f"frozen_{next(_names)}", sql, types)
 
 
@@ -121,7 +134,9 @@ class PreparingCursor(psycopg2.extensions.cursor):
 
     def execute(self, query, vars=None):
         self._ran = None
-        statement = _statements.get(query) if vars else None
+        # A frozen queryset's values, on a client-side cursor (a named one is a DECLARE ... FOR,
+        # which takes a SELECT only).
+        statement = _statements.get(query) if type(vars) is Values and self.name is None else None
         if statement is None or statement.refused:
             return super().execute(query, vars)
         prepared = getattr(self.connection, "prepared", None)
@@ -145,14 +160,18 @@ class PreparingCursor(psycopg2.extensions.cursor):
         if len(prepared) >= MAX_PER_CONNECTION:
             super().execute("DEALLOCATE ALL")
             prepared.clear()
-        in_transaction = self.connection.get_transaction_status() != psycopg2.extensions.TRANSACTION_STATUS_IDLE
+        # Inside a transaction (also before its first statement, when psycopg2 has not sent
+        # BEGIN yet): a refusal must not abort the caller's transaction.
+        in_transaction = not self.connection.autocommit
         try:
-            if in_transaction:  # a refusal must not abort the caller's transaction
+            if in_transaction:
                 super().execute("SAVEPOINT rapport_prepare")
             super().execute(statement.prepare)
         except psycopg2.Error as error:
             if in_transaction:
                 super().execute("ROLLBACK TO SAVEPOINT rapport_prepare")
+            if not (error.pgcode or "").startswith("42"):  # not "cannot be prepared": a timeout, a cancel...
+                raise
             statement.refused = True
             if getattr(settings, "FROZEN_QUERIES_CHECK", False):
                 raise AssertionError(f"PostgreSQL refused to prepare {statement.prepare}: {error}") from error

@@ -666,8 +666,11 @@ def membership_changed() -> None:
 
 
 def _kept(name: str, user, make: Callable[[], list]) -> list:
-    """`make()` for `user`, from the cache when kept under the current version (one read)."""
-    key = f"engagements:{name}:{user.pk}"
+    """`make()` for `user`, from the cache when kept under the current version (one read). The
+    key names what the user sees as well (a manager made a consultant mid-request must not
+    keep the team's values under the new version)."""
+    shape, values = visibility_shape(user)
+    key = f"engagements:{name}:{user.pk}:{shape}:{values.get('team')}"
     found = cache.get_many([_MEMBERSHIP_VERSION, key])
     version, kept = found.get(_MEMBERSHIP_VERSION), found.get(key)
     if version is not None and kept is not None and kept[0] == version:

@@ -4,6 +4,7 @@ changes (selectors._kept: the list's advisor filter, My week's engagements). Con
 EngagementsConfig.ready()."""
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
@@ -27,5 +28,7 @@ def connect() -> None:
     for model in (Engagement, AdvisorProfile, Team, user):  # a team deleted: its profiles lose it by UPDATE
         post_save.connect(_changed, sender=model, dispatch_uid=f"advisor-choices-save-{model._meta.label}")
         post_delete.connect(_changed, sender=model, dispatch_uid=f"advisor-choices-delete-{model._meta.label}")
+    # A role deleted: its members lose it by cascade, which sends no m2m_changed.
+    post_delete.connect(_changed, sender=Group, dispatch_uid="advisor-choices-delete-group")
     for through in (Engagement.members.through, user.groups.through):
         m2m_changed.connect(_changed, sender=through, dispatch_uid=f"advisor-choices-m2m-{through._meta.label}")

@@ -79,7 +79,7 @@ def test_a_statement_postgresql_refuses_runs_unprepared_and_leaves_the_transacti
             transaction.atomic(),
             connection.cursor() as cursor,
         ):
-            cursor.execute(sql, [str(engagement.pk), consultant_a.pk])
+            cursor.execute(sql, prepared.Values([str(engagement.pk), consultant_a.pk]))
             assert cursor.fetchall() == [("Refused",)]
             cursor.execute("SELECT count(*) FROM engagements_engagement")  # the transaction goes on
             assert cursor.fetchone() == (1,)
@@ -94,7 +94,7 @@ def test_under_the_check_a_refused_statement_fails_the_test(consultant_a):
     prepared.register(sql, ["bigint"])
     try:
         with pytest.raises(AssertionError, match="refused to prepare"), connection.cursor() as cursor:
-            cursor.execute(sql, ["1"])
+            cursor.execute(sql, prepared.Values(["1"]))
     finally:
         prepared._statements.pop(sql, None)
 
@@ -112,3 +112,31 @@ def test_sql_with_a_parameter_of_no_known_type_is_not_prepared():
     assert sql not in prepared._statements
     assert prepared.parameter_type(object()) is None
     assert prepared.parameter_type(True) == "boolean"  # a bool is not taken for an int
+
+
+def test_the_same_sql_with_ordinary_values_runs_as_it_is(consultant_a):
+    """Only a frozen queryset's values (prepared.Values) run prepared: the same SQL text from
+    an ordinary queryset may carry values of other types."""
+    sql = 'SELECT "title" FROM "engagements_engagement" WHERE "id"::text = %s'
+    prepared.register(sql, ["bigint"])  # a type PostgreSQL would refuse: preparing would fail the test
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, ["1"])
+            assert cursor.fetchall() == []
+        assert not prepared._statements[sql].refused
+    finally:
+        prepared._statements.pop(sql, None)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_refusal_before_the_first_statement_of_a_transaction_leaves_it_usable():
+    """Inside atomic() psycopg2 sends BEGIN with the first statement: the PREPARE is that
+    statement, behind a savepoint all the same."""
+    sql = 'SELECT count(*) FROM "engagements_engagement" WHERE "id"::text = %s'
+    prepared.register(sql, ["bigint"])
+    try:
+        with override_settings(FROZEN_QUERIES_CHECK=False), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(sql, prepared.Values(["1"]))
+            assert cursor.fetchone() == (0,)
+    finally:
+        prepared._statements.pop(sql, None)
