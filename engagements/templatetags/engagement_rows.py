@@ -28,9 +28,10 @@ ADJUSTMENTS_CHARACTERS = 140  # a plan's adjustments on a card of My week beyond
 _ANSWER_COLOURS = {"yes": "success", "partly": "warning"}  # any other answer: danger
 
 
+@register.simple_tag
 def answer_badge(plan) -> str:
-    """The client's answer to a plan as a badge coloured by the answer (the engagement page's
-    plans use the partial answer_badge.html, which writes the same)."""
+    """The client's answer to a plan as a badge coloured by the answer: on My week's cards and
+    the engagement page's plans."""
     colour = _ANSWER_COLOURS.get(plan.matches_expectations, "danger")
     return format_html(
         '<span class="badge text-bg-{}">{}: {}</span>',
