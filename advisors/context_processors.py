@@ -9,6 +9,7 @@ from . import roles
 _MENU = {
     "home": "home",
     "my_week": "engagements:my_week",
+    "review": "engagements:review",
     "engagements": "engagements:list",
     "clients": "engagements:clients",
     "lessons": "engagements:lesson_search",

@@ -53,6 +53,8 @@ def reset_calendar_feed(request):
 def home(request):
     """Send each role to where its day starts (the site's root, `home`: the roles live here)."""
     user = request.user
+    if roles.is_manager(user):
+        return redirect("engagements:review")
     if roles.is_advisor(user):
         return redirect("engagements:my_week")
     if user.is_staff:

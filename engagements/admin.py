@@ -10,6 +10,9 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.html import format_html
+from simple_history.admin import SimpleHistoryAdmin
+
+from core.exceptions import ApplicationError
 
 from . import models, services
 from .forms import ClientProfileForm
@@ -72,7 +75,7 @@ class ContactInline(admin.TabularInline):
 
 
 @admin.register(models.Client)
-class ClientAdmin(SyncsFlags, admin.ModelAdmin):
+class ClientAdmin(SyncsFlags, SimpleHistoryAdmin):
     list_display = ["name", "sector", "size", "fit"]
     list_filter = ["fit", "size", "sector"]
     search_fields = ["name", "sector", "notes", "fit_reason"]
@@ -242,21 +245,83 @@ class ComplaintAdmin(SyncsFlags, admin.ModelAdmin):
 
 
 @admin.register(models.Flag)
-class FlagAdmin(admin.ModelAdmin):
+class FlagAdmin(SimpleHistoryAdmin):
+    """Read, take into review, reopen: through the review services (the one writer of a
+    flag's state, with its history). Deciding needs the flag's page, where the decision's
+    choices are (the link below); flags are raised on the engagement page or by the rules."""
+
     list_display = ["kind", "engagement", "severity", "source", "status", "decision", "created_at"]
     list_filter = ["status", "severity", "kind", "source", "decision"]
     search_fields = ["details", "decision_note", "engagement__title", "subject"]
     list_select_related = ["engagement__client"]
-    autocomplete_fields = ["engagement", "raised_by", "decided_by"]
+    readonly_fields = [
+        "engagement",
+        "kind",
+        "severity",
+        "source",
+        "subject",
+        "details",
+        "status",
+        "raised_by",
+        "reviewer",
+        "decision",
+        "decision_note",
+        "decided_by",
+        "closed_at",
+        "decide_link",
+    ]
+    actions = ["take_into_review", "reopen"]
 
-    # Flags changed here still drive the engagement's health.
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        services.engagement_refresh_health(engagement_id=obj.engagement_id)
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description="Decide")
+    def decide_link(self, obj):
+        return format_html('<a href="{}">Open the flag\'s page</a>', reverse("engagements:flag", args=[obj.pk]))
+
+    @admin.action(description="Take the selected flags into review")
+    def take_into_review(self, request, queryset):
+        try:
+            taken = services.flag_take_into_review(flags=list(queryset), by=request.user)
+        except ApplicationError as error:
+            self.message_user(request, error.message, level="error")
+        else:
+            self.message_user(request, f"{taken} taken into review.")
+
+    @admin.action(description="Reopen the selected flags")
+    def reopen(self, request, queryset):
+        for flag in queryset:
+            try:
+                services.flag_reopen(flag=flag, by=request.user, note="in the admin")
+            except ApplicationError as error:
+                self.message_user(request, f"{flag}: {error.message}", level="warning")
 
     def delete_model(self, request, obj):
         super().delete_model(request, obj)
         services.engagement_refresh_health(engagement_id=obj.engagement_id)
+
+
+@admin.register(models.FlagResponse)
+class FlagResponseAdmin(admin.ModelAdmin):
+    list_display = ["flag", "author", "created_at"]
+    search_fields = ["text", "flag__engagement__title"]
+    list_select_related = ["flag__engagement__client", "author"]
+    autocomplete_fields = ["flag", "author"]
+
+
+@admin.register(models.FlagNotice)
+class FlagNoticeAdmin(admin.ModelAdmin):
+    """The decision e-mails and whether they went out: read only."""
+
+    list_display = ["flag", "recipient", "decision", "created_at", "sent_at"]
+    list_filter = ["decision", ("sent_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["flag__engagement__client", "recipient"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(models.Reminder)

@@ -1,14 +1,16 @@
 from collections.abc import Callable
+from datetime import timedelta
 
 import django_filters
 from django import forms
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.forms.utils import flatatt
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.markup import format_html, format_html_join
 
-from .models import Client, Engagement, Health
+from .models import Client, Engagement, Flag, Health
 
 # How many clients the client filter suggests while a name is typed.
 CLIENT_SUGGESTIONS = 8
@@ -140,3 +142,50 @@ class EngagementFilter(django_filters.FilterSet):
         """Led by the advisor, or with the advisor as member."""
         members = Engagement.members.through.objects.filter(user_id=user_id).values("engagement")
         return queryset.filter(Q(lead_id=user_id) | Q(pk__in=members))
+
+
+class FlagQueueFilter(django_filters.FilterSet):
+    """The review queue's filters and search, from the query string (a bookmark keeps them).
+    The advisor and client choices are those of the queue's own flags, as (pk, name) pairs."""
+
+    AGES = (("1", _("Older than a day")), ("7", _("Older than a week")), ("30", _("Older than 30 days")))
+    STATUSES = ((Flag.Status.OPEN, _("Open")), (Flag.Status.IN_REVIEW, _("In review")))
+
+    q = django_filters.CharFilter(method="search", label=_("Search"), widget=QuickTextInput)
+    kind = django_filters.ChoiceFilter(choices=Flag.Kind.choices, label=_("Kind"), widget=QuickSelect)
+    severity = django_filters.ChoiceFilter(choices=Flag.Severity.choices, label=_("Severity"), widget=QuickSelect)
+    status = django_filters.ChoiceFilter(choices=STATUSES, label=_("Status"), widget=QuickSelect)
+    advisor = django_filters.ChoiceFilter(label=_("Advisor"), method="by_advisor", widget=QuickSelect)
+    client = django_filters.ChoiceFilter(label=_("Client"), method="by_client", widget=QuickSelect)
+    age = django_filters.ChoiceFilter(choices=AGES, label=_("Age"), method="by_age", widget=QuickSelect)
+
+    class Meta:
+        model = Flag
+        fields = ["q", "kind", "severity", "status", "advisor", "client", "age"]
+
+    def __init__(self, data=None, *args, advisors=(), clients=(), **kwargs):
+        super().__init__(data, *args, **kwargs)
+        self.filters["advisor"].extra["choices"] = list(advisors)
+        self.filters["client"].extra["choices"] = list(clients)
+        for field in self.form.fields.values():
+            is_select = hasattr(field, "choices")
+            field.widget.attrs["class"] = "form-select form-select-sm" if is_select else "form-control form-control-sm"
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(engagement__title__icontains=value)
+            | Q(engagement__client__name__icontains=value)
+            | Q(details__icontains=value)
+        )
+
+    def by_advisor(self, queryset, name, value):
+        return queryset.filter(engagement__lead_id=value)
+
+    def by_client(self, queryset, name, value):
+        return queryset.filter(engagement__client_id=value)
+
+    def by_age(self, queryset, name, value):
+        return queryset.filter(created_at__lte=timezone.now() - timedelta(days=int(value)))

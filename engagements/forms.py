@@ -18,6 +18,7 @@ from .models import (
     DraftPlan,
     Engagement,
     ExpectationCheckpoint,
+    Flag,
     Meeting,
     MeetingLog,
     check_answer_has_reason,
@@ -407,3 +408,63 @@ class CheckpointWaiveForm(CrispyMixin, forms.Form):
     reason = forms.CharField(
         label=_("Why is this checkpoint no longer needed?"), widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class FlagRaiseForm(CrispyMixin, forms.Form):
+    """A flag raised by hand: what kind of trouble, how bad, and what is going on."""
+
+    kind = forms.ChoiceField(label=_("Kind"), choices=Flag.Kind.choices, initial=Flag.Kind.MANUAL)
+    severity = forms.ChoiceField(label=_("Severity"), choices=Flag.Severity.choices, initial=Flag.Severity.MEDIUM)
+    details = forms.CharField(
+        label=_("What is going on?"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("The manager reads this in the review queue; write what they need to judge it."),
+    )
+
+
+class FlagResponseForm(CrispyMixin, forms.Form):
+    text = forms.CharField(
+        label=_("Your response"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What happened, and what you do about it. The manager reads it before deciding."),
+    )
+
+
+class FlagDecideForm(CrispyMixin, forms.Form):
+    """A manager's decision on a flag. Which extra choice a decision needs (the senior advisor,
+    the referral note) the service checks, so the admin and the API cannot skip it."""
+
+    OUTCOMES = (("resolve", _("Resolve: the flag was right")), ("dismiss", _("Dismiss: the flag was not right")))
+
+    decision = forms.ChoiceField(label=_("Decision"), choices=[("", "---------"), *Flag.Decision.choices])
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=OUTCOMES, initial="resolve", widget=forms.RadioSelect)
+    note = forms.CharField(
+        label=_("Note to the advisor"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Why you decided this; with 'coach the advisor', the coaching itself. The advisor reads it."),
+    )
+    senior = AdvisorChoiceField(
+        label=_("Senior advisor who takes the lead"),
+        queryset=get_user_model().objects.none(),
+        required=False,
+        help_text=_("Only with 'assign a senior advisor'."),
+    )
+    referral_note = forms.CharField(
+        label=_("Referral note"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text=_("Only with 'part ways and refer': where the client is referred to, and why."),
+    )
+
+    def __init__(self, *args, seniors=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["senior"].queryset = get_user_model().objects.filter(pk__in=[s.pk for s in seniors])
+
+    def clean(self):
+        data = super().clean()
+        data["dismiss"] = data.pop("outcome", "resolve") == "dismiss"
+        return data
+
+
+class FlagReopenForm(CrispyMixin, forms.Form):
+    note = forms.CharField(label=_("Why reopen it?"), required=False, max_length=90)

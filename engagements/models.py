@@ -14,6 +14,7 @@ from django.db.models.functions import Lower, Trim
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from advisors.models import Language
 from core.models import BaseModel
@@ -63,6 +64,8 @@ class Client(BaseModel):
     team = models.ForeignKey(
         "advisors.Team", on_delete=models.PROTECT, null=True, blank=True, related_name="clients", editable=False
     )
+    # Every change (the fit review's above all): who, when, what (django-simple-history).
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["name"]
@@ -185,6 +188,8 @@ class Engagement(BaseModel):
     boundaries = models.TextField(
         _("boundaries"), blank=True, help_text=_("What is out of scope, as agreed with the client.")
     )
+    # Written when a manager decides to part ways: where the client was referred, and why.
+    referral_note = models.TextField(_("referral note"), blank=True)
     budget = models.DecimalField(
         _("budget (EUR)"),
         max_digits=12,
@@ -674,6 +679,10 @@ class Flag(BaseModel):
     decision_note = models.TextField(_("decision note"), blank=True)
     decided_by = models.ForeignKey(USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # The manager who took the flag into review (engagements.services.review).
+    reviewer = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    # Every change of the flag's state: who, when, what (django-simple-history).
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["-created_at"]
@@ -707,6 +716,47 @@ class Flag(BaseModel):
     @property
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES
+
+
+class FlagResponse(BaseModel):
+    """An advisor's answer to a flag on their engagement: what happened, what they do about it."""
+
+    flag = models.ForeignKey(Flag, on_delete=models.CASCADE, related_name="responses")
+    author = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(_("response"))
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("response to a flag")
+        verbose_name_plural = _("responses to flags")
+
+    def __str__(self) -> str:
+        return f"{self.author} → flag {self.flag_id}"
+
+
+class FlagNotice(BaseModel):
+    """The e-mail telling an advisor what a manager decided on their engagement's flag: one
+    row per decision, claimed and marked sent like a reminder, so it goes out once."""
+
+    flag = models.ForeignKey(Flag, on_delete=models.CASCADE, related_name="notices")
+    recipient = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="+")
+    decision = models.CharField(_("decision"), max_length=15, choices=Flag.Decision.choices)
+    note = models.TextField(_("note"), blank=True)
+    decided_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    claimed_by = models.CharField(_("claimed by"), max_length=64, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("decision notice")
+        verbose_name_plural = _("decision notices")
+        indexes = [
+            models.Index(fields=["created_at"], condition=Q(sent_at__isnull=True), name="flagnotice_unsent_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_decision_display()} → {self.recipient}"
 
 
 class Reminder(BaseModel):

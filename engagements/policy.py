@@ -26,6 +26,11 @@ texts and sectors the firm learned, redacted of the client's names, from any eng
 engagement's title, client and link only where `lesson_visibility` says they may open it.
 Community members and anonymous visitors read none. The firm's client profile is read by
 every advisor and changed by managers and staff (`can_edit_client_profile`).
+
+Flags follow their engagement: whoever may see the engagement opens its flags, raises one by
+hand and responds to one. Only the managers of the lead's team and superusers decide
+(`can_decide_flag`): take a flag into review, resolve or dismiss it with a decision, reopen
+it. The review queue is the page of managers and superusers; to anyone else it is not there.
 """
 
 from django.contrib.auth import get_user_model
@@ -38,7 +43,7 @@ from advisors import roles
 from advisors.models import AdvisorProfile
 from core.frozen import Param, frozen
 
-from .models import Client, ClientContact, DraftPlan, Engagement, ExpectationCheckpoint, Meeting, PlanShare
+from .models import Client, ClientContact, DraftPlan, Engagement, ExpectationCheckpoint, Flag, Meeting, PlanShare
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -297,3 +302,55 @@ def get_contact_for_user(user: User, pk: int) -> ClientContact:
         return ClientContact.objects.filter(client__in=clients).select_related("client")
 
     return _get_or_404("contact_for_user", user, contacts, pk)
+
+
+def reviews_flags(user: User) -> bool:
+    """The review queue is for managers with a team, and for superusers."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_superuser or (roles.is_manager(user) and _team_id(user) is not None)
+
+
+def require_flag_reviewer(user: User) -> None:
+    _or_404(reviews_flags(user))
+
+
+def flags_to_review(user: User) -> QuerySet[Flag]:
+    """The flags of the engagements a reviewer sees (a manager: their team's); none to others."""
+    if not reviews_flags(user):
+        return Flag.objects.none()
+    return Flag.objects.filter(engagement__in=engagements_visible_to(user))
+
+
+def can_decide_flag(user: User, flag: Flag) -> bool:
+    """Take into review, decide, reopen: a manager of the team of the engagement's lead, or a
+    superuser. Not the lead, not a member: they respond."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    team_id = _team_id(user) if roles.is_manager(user) else None
+    lead_profile = getattr(flag.engagement.lead, "advisor_profile", None)
+    return team_id is not None and lead_profile is not None and lead_profile.team_id == team_id
+
+
+def require_flag_decider(user: User, flag: Flag) -> None:
+    """Http404 for deciding or reopening a flag the user may see but not decide on (the lead)."""
+    _or_404(can_decide_flag(user, flag))
+
+
+def can_respond_to_flag(user: User, flag: Flag) -> bool:
+    """Everyone who works on the engagement writes a response to its flags."""
+    return can_change_engagement(user, flag.engagement)
+
+
+def get_flag_for_user(user: User, pk: int) -> Flag:
+    """The flag, or Http404 when its engagement is not the user's to see."""
+
+    def flags(params):
+        visible = engagements_visible_to(user, params=params)
+        return Flag.objects.filter(engagement__in=visible).select_related(
+            "engagement__client", "engagement__lead__advisor_profile", "decided_by", "raised_by", "reviewer"
+        )
+
+    return _get_or_404("flag_for_user", user, flags, pk, _("No flag found."))

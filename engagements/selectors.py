@@ -335,9 +335,16 @@ def _flag_texts(rows) -> list[tuple[str, str]]:
 
 
 def _flag_closed_texts(rows) -> list[tuple[str, str]]:
+    """c1 status, c2 kind, c3 the decision note: a decision always has one, so a resolved
+    flag without one was cleared by its rule."""
     title, kinds, statuses = _("Flag %(status)s: %(kind)s"), _labels(Flag.Kind), _labels(Flag.Status)
+    cleared = _("Cleared automatically: the condition no longer holds.")
     return [
-        (title % {"status": statuses.get(r.c1, r.c1).lower(), "kind": kinds.get(r.c2, r.c2)}, r.c3 or "") for r in rows
+        (
+            title % {"status": statuses.get(r.c1, r.c1).lower(), "kind": kinds.get(r.c2, r.c2)},
+            r.c3 or (cleared if r.c1 == Flag.Status.RESOLVED else ""),
+        )
+        for r in rows
     ]
 
 

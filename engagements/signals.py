@@ -10,8 +10,8 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from advisors.models import AdvisorProfile, Team
 
-from . import selectors
-from .models import Engagement
+from . import review_queue, selectors
+from .models import Engagement, Flag
 
 
 def _changed(sender=None, update_fields=None, **kwargs):
@@ -21,6 +21,13 @@ def _changed(sender=None, update_fields=None, **kwargs):
     # read the version before the commit and the rows before it keeps them under the old one.
     selectors.membership_changed()
     transaction.on_commit(selectors.membership_changed)
+    _flags_changed()
+
+
+def _flags_changed(**kwargs):
+    """The menu's count of flags waiting in the queue (review_queue.open_flag_count)."""
+    review_queue.flag_counts_changed()
+    transaction.on_commit(review_queue.flag_counts_changed)
 
 
 def connect() -> None:
@@ -28,6 +35,8 @@ def connect() -> None:
     for model in (Engagement, AdvisorProfile, Team, user):  # a team deleted: its profiles lose it by UPDATE
         post_save.connect(_changed, sender=model, dispatch_uid=f"advisor-choices-save-{model._meta.label}")
         post_delete.connect(_changed, sender=model, dispatch_uid=f"advisor-choices-delete-{model._meta.label}")
+    post_save.connect(_flags_changed, sender=Flag, dispatch_uid="flag-count-save")
+    post_delete.connect(_flags_changed, sender=Flag, dispatch_uid="flag-count-delete")
     # A role deleted: its members lose it by cascade, which sends no m2m_changed.
     post_delete.connect(_changed, sender=Group, dispatch_uid="advisor-choices-delete-group")
     for through in (Engagement.members.through, user.groups.through):

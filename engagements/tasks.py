@@ -42,3 +42,12 @@ def reminder_send(self, reminder_id: int) -> None:
     from . import services  # cycle: the services import these tasks
 
     services.reminder_send(reminder_id=reminder_id, claim_token=self.request.id or "")
+
+
+@shared_task(bind=True, acks_late=True, autoretry_for=TRANSIENT, retry_backoff=True, max_retries=8)
+def flag_notice_send(self, notice_id: int) -> None:
+    """E-mail an advisor a manager's decision on their flag; the notice row says whether it
+    went out. The task id is the claim: its own retries may take it again, nobody else."""
+    from . import services  # cycle: the services import these tasks
+
+    services.flag_notice_send(notice_id=notice_id, claim_token=self.request.id or "")

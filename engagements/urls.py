@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import checkpoints, clients, engagements, lessons, meetings, plans, week
+from .views import checkpoints, clients, engagements, lessons, meetings, plans, review, week
 
 app_name = "engagements"
 
@@ -40,4 +40,11 @@ urlpatterns = [
     path("contacts/<int:pk>/edit/", clients.contact_edit, name="contact_edit"),
     path("contacts/<int:pk>/left/", clients.contact_left, name="contact_left"),
     path("week/", week.my_week, name="my_week"),
+    path("review/", review.queue, name="review"),
+    path("review/take/", review.take, name="review_take"),
+    path("flags/<int:pk>/", review.flag_detail, name="flag"),
+    path("flags/<int:pk>/respond/", review.flag_respond, name="flag_respond"),
+    path("flags/<int:pk>/decide/", review.flag_decide, name="flag_decide"),
+    path("flags/<int:pk>/reopen/", review.flag_reopen, name="flag_reopen"),
+    path("<int:engagement_pk>/flags/new/", review.flag_raise, name="flag_raise"),
 ]

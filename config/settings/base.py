@@ -54,7 +54,7 @@ DJANGO_APPS = [
     "django.contrib.admin",
     "django.contrib.humanize",
 ]
-THIRD_PARTY_APPS = ["crispy_forms", "crispy_bootstrap5", "axes", "django_ratelimit", "csp"]
+THIRD_PARTY_APPS = ["crispy_forms", "crispy_bootstrap5", "axes", "django_ratelimit", "csp", "simple_history"]
 LOCAL_APPS = ["core", "advisors", "engagements", "casestudies"]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -90,6 +90,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "advisors.context_processors.navigation",
                 "casestudies.context_processors.community_navigation",
+                "engagements.context_processors.review",
             ],
         },
     },

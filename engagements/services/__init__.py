@@ -10,8 +10,10 @@ from .clients import (
     contact_mark_left,
     contact_update,
 )
+from .decisions import flag_decide
 from .engagements import engagement_create, engagement_update
-from .flags import engagement_refresh_health, flags_sync, flags_sync_for_client
+from .flags import flags_sync, flags_sync_for_client
+from .health import engagement_refresh_health
 from .lessons import client_profile_save, lesson_take, lesson_untake
 from .meetings import meeting_cancel, meeting_log_save, meeting_reschedule, meeting_schedule
 from .plans import (
@@ -23,6 +25,13 @@ from .plans import (
     plan_upload,
 )
 from .reminders import reminder_send, reminders_scan
+from .review import (
+    flag_notice_send,
+    flag_raise,
+    flag_reopen,
+    flag_respond,
+    flag_take_into_review,
+)
 
 __all__ = [
     "checkpoint_answer",
@@ -38,6 +47,12 @@ __all__ = [
     "engagement_create",
     "engagement_refresh_health",
     "engagement_update",
+    "flag_decide",
+    "flag_notice_send",
+    "flag_raise",
+    "flag_reopen",
+    "flag_respond",
+    "flag_take_into_review",
     "flags_sync",
     "flags_sync_for_client",
     "lesson_take",

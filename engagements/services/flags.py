@@ -9,10 +9,13 @@ from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from ..models import Client, ClientContact, Complaint, Engagement, Flag
+from ..review_queue import flag_counts_changed
 from ..rules import flags as rules
-from ..rules.health import health_for_open_flags
+from .health import engagement_refresh_health
+from .review import flag_clear_automatically
 
 
 def _facts(engagement: Engagement, now: datetime, thresholds: rules.Thresholds) -> rules.EngagementFacts:
@@ -88,19 +91,21 @@ def flags_sync(*, engagement_id: int, now: datetime | None = None) -> dict[str, 
         for key, w in wanted.items()
         if key not in open_flags and key not in decided
     ]
-    Flag.objects.bulk_create(new, ignore_conflicts=True)  # a racing sync raised it already: fine
+    # With a history row each (its "raised"); a racing sync raised it already: fine.
+    bulk_create_with_history(new, Flag, ignore_conflicts=True, default_change_reason="raised")
+    if new:
+        flag_counts_changed()  # a bulk insert sends no post_save (signals.py)
     counts["raised"] = len(new)
 
     for key, flag in open_flags.items():
         want = wanted.get(key)
         if want and (flag.severity, flag.details) != (want.severity, want.details):
             flag.severity, flag.details = want.severity, want.details
+            flag._change_reason = "updated"
             flag.save(update_fields=["severity", "details", "updated_at"])
             counts["updated"] += 1
         elif not want and flag.kind not in rules.STICKY and flag.status == Flag.Status.OPEN:
-            flag.status, flag.closed_at = Flag.Status.RESOLVED, now
-            flag.decision_note = "Cleared automatically: the condition no longer holds."
-            flag.save(update_fields=["status", "closed_at", "decision_note", "updated_at"])
+            flag_clear_automatically(flag=flag, now=now)
             counts["closed"] += 1
     engagement_refresh_health(engagement_id=engagement_id)
     return counts
@@ -110,18 +115,3 @@ def flags_sync_for_client(*, client: Client, now: datetime | None = None) -> Non
     """A fact about the client (a contact left, a complaint) concerns each open engagement."""
     for engagement_id in client.engagements.exclude(stage__in=Engagement.ENDED_STAGES).values_list("pk", flat=True):
         flags_sync(engagement_id=engagement_id, now=now)
-
-
-@transaction.atomic
-def engagement_refresh_health(*, engagement_id: int) -> str:
-    """Recompute an engagement's stored health from its open flags and return it.
-
-    Safe to run any number of times: it writes only when the health changed.
-    """
-    engagement = Engagement.objects.select_for_update().get(pk=engagement_id)
-    severities = engagement.flags.filter(status__in=Flag.OPEN_STATUSES).values_list("severity", flat=True)
-    health = health_for_open_flags(severities)
-    if engagement.health != health:
-        engagement.health = health
-        engagement.save(update_fields=["health", "updated_at"])
-    return health

@@ -13,12 +13,13 @@ sentence is a msgid of the catalogue (both languages).
 
 from django import template
 from django.utils.text import Truncator
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from core.markup import format_html, format_html_join
 from core.reversing import url_for_pk
 from core.templatetags.rows import label
 
+from ..models import Flag
 from .timeline import moment
 
 register = template.Library()
@@ -207,7 +208,7 @@ def flag_items(flags, with_engagement=False):
     the details only if there are any."""
     if not flags:
         return format_html('\n<li class="list-group-item text-muted">{}</li>', gettext("No open flags."))
-    engagement_url = url_for_pk("engagements:detail")
+    engagement_url, flag_url = url_for_pk("engagements:detail"), url_for_pk("engagements:flag")
 
     def rest(flag):
         if not with_engagement:
@@ -220,6 +221,33 @@ def flag_items(flags, with_engagement=False):
 
     return format_html_join(
         "",
-        '\n<li class="list-group-item"><strong>{}</strong> · {}{}</li>',
-        ((label(flag, "kind"), label(flag, "severity"), rest(flag)) for flag in flags),
+        '\n<li class="list-group-item"><a class="fw-bold" href="{}">{}</a> · {}{}</li>',
+        ((flag_url(flag.pk), label(flag, "kind"), label(flag, "severity"), rest(flag)) for flag in flags),
     )
+
+
+_HISTORY_REASONS = {
+    "raised": gettext_lazy("raised"),
+    "updated": gettext_lazy("brought up to date by its rule"),
+    "taken into review": gettext_lazy("taken into review"),
+    "decided": gettext_lazy("decided"),
+    "reopened": gettext_lazy("reopened"),
+    "cleared automatically": gettext_lazy("cleared automatically"),
+}
+
+
+@register.simple_tag
+def history_reason(reason: str) -> str:
+    """What a change of a flag was (services.review stores it in English: "reopened: <why>"),
+    in the reader's language; a change without one was made in the admin."""
+    head, _, rest = reason.partition(": ")
+    word = _HISTORY_REASONS.get(head)
+    if word is None:
+        return reason or gettext("changed")
+    return f"{word}: {rest}" if rest else str(word)
+
+
+@register.simple_tag
+def history_field(name: str) -> str:
+    """A flag's field by its name, as the reader's language calls it."""
+    return str(Flag._meta.get_field(name).verbose_name)

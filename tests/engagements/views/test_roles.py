@@ -36,6 +36,7 @@ from engagements.models import (
     DraftPlan,
     Engagement,
     ExpectationCheckpoint,
+    Flag,
     Meeting,
     MeetingLog,
     PlanAnswer,
@@ -203,6 +204,28 @@ ENGAGEMENT_PAGES = [
         lambda s: f"Record a complaint from {s.client.name}",
     ),
 ]
+FLAG_DETAILS = "The client seems unhappy with the new rota."
+
+
+def _flag_of(s: Scene):
+    """The scene's flag, raised by hand by the lead (made when a row first asks for it)."""
+    flag, _ = Flag.objects.get_or_create(
+        engagement=s.engagement,
+        kind=Flag.Kind.MANUAL,
+        defaults={
+            "severity": Flag.Severity.MEDIUM,
+            "source": Flag.Source.PERSON,
+            "raised_by": s.engagement.lead,
+            "details": FLAG_DETAILS,
+        },
+    )
+    return flag
+
+
+ENGAGEMENT_PAGES += [
+    Page("flag detail", lambda s: reverse("engagements:flag", args=[_flag_of(s).pk]), lambda s: FLAG_DETAILS),
+    Page("flag raise", lambda s: reverse("engagements:flag_raise", args=[s.engagement.pk]), lambda s: "Raise a flag"),
+]
 # Not called "page": that is pytest-playwright's browser-page fixture.
 every_engagement_page = pytest.mark.parametrize("view", [pytest.param(p, id=p.name) for p in ENGAGEMENT_PAGES])
 
@@ -295,6 +318,7 @@ LIST_URLS = [
     pytest.param("engagements:client_suggest", id="engagement list's client suggestions"),
     pytest.param("engagements:clients", id="client list"),
     pytest.param("engagements:my_week", id="my week"),
+    pytest.param("engagements:review", id="review queue"),
     pytest.param("engagements:create", id="new engagement"),
     pytest.param("engagements:client_create", id="new client"),
     pytest.param("engagements:lesson_search", id="lesson search"),
@@ -746,10 +770,26 @@ ENGAGEMENT_URLS: dict[str, Callable[[Scene], str]] = {
     "contact_edit": _engagement_url("contact_edit", lambda s: s.contact.pk),
     "contact_left": _engagement_url("contact_left", lambda s: s.contact.pk),
     "my_week": lambda s: reverse("engagements:my_week"),
+    "review": lambda s: reverse("engagements:review"),
+    "review_take": lambda s: reverse("engagements:review_take"),
+    "flag": _engagement_url("flag", lambda s: _flag_of(s).pk),
+    "flag_respond": _engagement_url("flag_respond", lambda s: _flag_of(s).pk),
+    "flag_decide": _engagement_url("flag_decide", lambda s: _flag_of(s).pk),
+    "flag_reopen": _engagement_url("flag_reopen", lambda s: _flag_of(s).pk),
+    "flag_raise": _engagement_url("flag_raise", lambda s: s.engagement.pk),
 }
 # POST only: a GET is a 405 for everyone (the lead too, see test_meeting_cancel_is_post_only),
 # before any user or row is looked at, so it tells nobody anything.
-POST_ONLY = {"lesson_take", "lesson_untake", "plan_share_revoke", "meeting_cancel"}
+POST_ONLY = {
+    "lesson_take",
+    "lesson_untake",
+    "plan_share_revoke",
+    "meeting_cancel",
+    "review_take",
+    "flag_respond",
+    "flag_decide",
+    "flag_reopen",
+}
 # The engagement views that config/urls.py serves outside the app, and why they are not rows:
 # no session decides what they show, the token in the URL does.
 NOT_IN_THE_MATRIX = {
