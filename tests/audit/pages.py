@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
+from engagements.models import Flag
 from engagements.selectors import engagement_timeline
 
 from .scene import Scene
@@ -57,6 +58,16 @@ def _url(name: str, *args: Callable[[Scene], object]) -> Callable[[Scene], str]:
 
 def engagement(s):
     return s.engagement.pk
+
+
+def open_flag(s):
+    """The scene engagement's open flag (its plan was shared late)."""
+    return Flag.objects.filter(engagement=s.engagement, status=Flag.Status.OPEN).earliest("pk").pk
+
+
+def decided_flag(s):
+    """The earlier engagement's flag a manager decided (part ways and refer)."""
+    return Flag.objects.get(decision=Flag.Decision.PART_WAYS).pk
 
 
 def client(s):
@@ -154,6 +165,14 @@ PAGES: dict[str, list[AuditPage]] = {
     ],
     "consultant": [
         AuditPage("my week", _url("engagements:my_week")),
+        AuditPage("flag page (the lead responds)", _url("engagements:flag", open_flag)),
+        AuditPage("flag raise", _url("engagements:flag_raise", engagement)),
+        AuditPage(
+            "flag raise, without details",
+            _url("engagements:flag_raise", engagement),
+            click="main button[type=submit]",
+            status=400,
+        ),
         AuditPage(
             "my week: log form (htmx)",
             _url("engagements:my_week"),
@@ -253,6 +272,18 @@ PAGES: dict[str, list[AuditPage]] = {
         ),
     ],
     "manager": [
+        AuditPage("manager home (leads to the review queue)", _url("home"), redirects=True),
+        AuditPage("review queue", _url("engagements:review")),
+        AuditPage("review queue, filtered", lambda s: reverse("engagements:review") + "?severity=high&q=site"),
+        AuditPage("review queue, nothing matches", lambda s: reverse("engagements:review") + "?q=nothing-like-it"),
+        AuditPage("flag page (with the decision form)", _url("engagements:flag", open_flag)),
+        AuditPage(
+            "flag page, a decision without its choices",
+            _url("engagements:flag", open_flag),
+            click="form[action$='/decide/'] button",
+            status=400,
+        ),
+        AuditPage("flag page, decided (with reopen)", _url("engagements:flag", decided_flag)),
         AuditPage("my week", _url("engagements:my_week")),
         AuditPage("engagement list", _url("engagements:list")),
         AuditPage("engagement detail (team)", _url("engagements:detail", engagement)),

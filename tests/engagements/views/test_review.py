@@ -259,7 +259,7 @@ def test_the_flag_page_shows_the_response_the_decision_and_the_history(client, m
 def test_the_flag_page_in_dutch(client, manager, flag):
     client.force_login(manager)
     content = text_of(client.get(reverse("engagements:flag", args=[flag.pk]), HTTP_ACCEPT_LANGUAGE="nl"))
-    assert "Beslissing" in content and "Geschiedenis" in content
+    assert "Besluit vastleggen" in content and "Geschiedenis" in content and "Signaal: Handmatig" in content
 
 
 @pytest.mark.parametrize("rows", [10, 300])
