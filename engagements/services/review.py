@@ -1,4 +1,4 @@
-"""The one writer of a flag's state (DOMAIN.md: "Managers decide; rules only raise and clear").
+"""The one writer of a flag's state (docs/domain.md: "Managers decide; rules only raise and clear").
 
 Raising a flag by hand, taking flags into review, responding, closing with a decision,
 reopening and the rules' automatic clearing all happen here; the views, the admin and the
@@ -51,7 +51,7 @@ def _require_decider(by, flag: Flag) -> None:
 
 @transaction.atomic
 def flag_raise(*, engagement: Engagement, by, kind: str, severity: str, details: str) -> Flag:
-    """A flag raised by hand (DOMAIN.md's "manual" rule): by anyone on the engagement."""
+    """A flag raised by hand (docs/domain.md: the "manual" rule): by anyone on the engagement."""
     if not policy.can_change_engagement(by, engagement):
         raise ApplicationError(_("Only the people on this engagement raise a flag on it."))
     if not details.strip():

@@ -130,8 +130,8 @@ def test_a_list_row_links_the_title_and_shows_the_health_as_a_badge_escaped():
 
 def test_flags_on_my_week_link_their_engagement_and_show_details_only_when_there_are_some():
     five, six = factories.EngagementFactory.build(pk=5), factories.EngagementFactory.build(pk=6)
-    with_details = factories.FlagFactory.build(engagement=five, details="Shared <late>")
-    without = factories.FlagFactory.build(engagement=six, details="")
+    with_details = factories.FlagFactory.build(pk=11, engagement=five, details="Shared <late>")
+    without = factories.FlagFactory.build(pk=12, engagement=six, details="")
     with_details.engagement_title, without.engagement_title = "Rebrand & relaunch", "Quiet one"
 
     html = str(flag_items([with_details, without], True))
@@ -139,7 +139,8 @@ def test_flags_on_my_week_link_their_engagement_and_show_details_only_when_there
     assert f'<a class="small" href="{reverse("engagements:detail", args=[5])}">Rebrand &amp; relaunch</a>' in html
     assert f'<a class="small" href="{reverse("engagements:detail", args=[6])}">Quiet one</a>' in html
     assert html.count('<div class="small text-muted">') == 1 and "Shared &lt;late&gt;" in html
-    assert html.count("<strong>Plan not shared</strong> · High") == 2
+    for pk in (11, 12):  # each flag's kind links to its page
+        assert f'<a class="fw-bold" href="{reverse("engagements:flag", args=[pk])}">Plan not shared</a> · High' in html
     assert "<br><small>" not in html  # the engagement page's form, without the link
     assert "<br><small>Shared &lt;late&gt;</small>" in str(flag_items([with_details], False))
     assert str(flag_items([], True)).strip() == '<li class="list-group-item text-muted">No open flags.</li>'
