@@ -55,6 +55,15 @@ class QuickTextInput(forms.TextInput):
         return format_html('<input type="{}" name="{}"{}{}>', self.input_type, name, value_attribute, rest)
 
 
+def style_filter_fields(form) -> None:
+    """The small Bootstrap controls of a list's filter bar, on every visible field."""
+    for field in form.fields.values():
+        if field.widget.is_hidden:
+            continue
+        is_select = hasattr(field, "choices")
+        field.widget.attrs["class"] = "form-select form-select-sm" if is_select else "form-control form-control-sm"
+
+
 class EngagementFilter(django_filters.FilterSet):
     """Filters, search and sorting of the engagement list, all from the query string.
 
@@ -112,11 +121,7 @@ class EngagementFilter(django_filters.FilterSet):
         if self.data.get("client"):
             self.filters["client"].queryset = clients().only("pk", "name")
         self.filters["lead"].extra["choices"] = list(advisors)
-        for field in self.form.fields.values():
-            if field.widget.is_hidden:
-                continue
-            is_select = hasattr(field, "choices")
-            field.widget.attrs["class"] = "form-select form-select-sm" if is_select else "form-control form-control-sm"
+        style_filter_fields(self.form)
 
     def search(self, queryset, name, value):
         value = value.strip()
@@ -167,9 +172,7 @@ class FlagQueueFilter(django_filters.FilterSet):
         super().__init__(data, *args, **kwargs)
         self.filters["advisor"].extra["choices"] = list(advisors)
         self.filters["client"].extra["choices"] = list(clients)
-        for field in self.form.fields.values():
-            is_select = hasattr(field, "choices")
-            field.widget.attrs["class"] = "form-select form-select-sm" if is_select else "form-control form-control-sm"
+        style_filter_fields(self.form)
 
     def search(self, queryset, name, value):
         value = value.strip()
