@@ -150,8 +150,10 @@ class ClientForm(CrispyMixin, forms.ModelForm):
         fields = ["name", "sector", "size", "fit", "fit_reason", "notes"]
         widgets = {"notes": forms.Textarea(attrs={"rows": 3}), "fit_reason": forms.Textarea(attrs={"rows": 2})}
 
-    def __init__(self, *args, sectors=(), **kwargs):
+    def __init__(self, *args, sectors=(), may_set_fit=True, **kwargs):
         super().__init__(*args, **kwargs)
+        if not may_set_fit:  # a manager sets the fit, in a fit review (docs/domain.md); advisors read it
+            del self.fields["fit"], self.fields["fit_reason"]
         if sectors:  # the profile's sectors as suggestions, so a sector is spelled as the profile does
             self.fields["sector"].widget.attrs["list"] = "profile-sectors"
         self.sectors = sectors
@@ -468,3 +470,24 @@ class FlagDecideForm(CrispyMixin, forms.Form):
 
 class FlagReopenForm(CrispyMixin, forms.Form):
     note = forms.CharField(label=_("Why reopen it?"), required=False, max_length=90)
+
+
+class FitReviewForm(CrispyMixin, forms.Form):
+    """The outcome of a client's fit review. What goes with "part ways" (a fit other than
+    good, the referral note) the service checks."""
+
+    fit = forms.ChoiceField(label=_("The client's fit"), choices=Client.Fit.choices, widget=forms.RadioSelect)
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The advisors read it wherever they start new work for this client."),
+    )
+    part_ways = forms.BooleanField(
+        label=_("Part ways and refer: close every open engagement of the client"), required=False
+    )
+    referral_note = forms.CharField(
+        label=_("Referral note"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text=_("Only when parting ways: where the client is referred to, and why."),
+    )

@@ -354,3 +354,21 @@ def get_flag_for_user(user: User, pk: int) -> Flag:
         )
 
     return _get_or_404("flag_for_user", user, flags, pk, _("No flag found."))
+
+
+def can_review_client_fit(user: User, client: Client) -> bool:
+    """The fit review (and setting a client's fit): a manager of the client's team, or of a
+    team with an engagement of the client; a superuser. Advisors read the fit, they do not set it."""
+    if not reviews_flags(user):
+        return False
+    if user.is_superuser or client.team_id == _team_id(user):
+        return True
+    return engagements_visible_to(user).filter(client=client).exists()
+
+
+def get_client_for_fit_review(user: User, pk: int) -> Client:
+    """The client, or Http404 for anyone who may not review its fit (a consultant included)."""
+    require_flag_reviewer(user)
+    client = get_client_for_user(user, pk)
+    _or_404(can_review_client_fit(user, client))
+    return client

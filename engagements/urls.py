@@ -35,6 +35,7 @@ urlpatterns = [
     path("clients/new/", clients.client_create, name="client_create"),
     path("clients/<int:pk>/", clients.client_detail, name="client"),
     path("clients/<int:pk>/edit/", clients.client_edit, name="client_edit"),
+    path("clients/<int:pk>/fit-review/", clients.client_fit_review, name="client_fit_review"),
     path("clients/<int:client_pk>/contacts/new/", clients.contact_create, name="contact_create"),
     path("clients/<int:client_pk>/complaints/new/", clients.complaint_create, name="complaint_create"),
     path("contacts/<int:pk>/edit/", clients.contact_edit, name="contact_edit"),

@@ -12,6 +12,7 @@ from .clients import (
 )
 from .decisions import flag_decide
 from .engagements import engagement_create, engagement_update
+from .fit import client_fit_review, client_part_ways
 from .flags import flags_sync, flags_sync_for_client
 from .health import engagement_refresh_health
 from .lessons import client_profile_save, lesson_take, lesson_untake
@@ -38,6 +39,8 @@ __all__ = [
     "checkpoint_create",
     "checkpoint_waive",
     "client_create",
+    "client_fit_review",
+    "client_part_ways",
     "client_profile_save",
     "client_update",
     "complaint_record",

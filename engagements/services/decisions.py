@@ -15,6 +15,7 @@ from ..models import Engagement, ExpectationCheckpoint, Flag
 from ..review_queue import senior_advisors_for
 from .checkpoints import checkpoint_create
 from .engagements import engagement_update
+from .fit import client_part_ways
 from .review import flag_close
 
 CHECKPOINT_DAYS = 7  # when a checkpoint a decision opens is due
@@ -55,6 +56,9 @@ def _part_ways(flag: Flag, *, by, referral_note: str, **rest) -> None:
     if not referral_note.strip():
         raise ValidationError({"referral_note": _("Write where the client is referred to, and why.")})
     engagement = flag.engagement
+    if flag.kind == Flag.Kind.REPEATED_COMPLAINTS:  # the client is the problem: part ways with all of it
+        client_part_ways(client=engagement.client, by=by, referral_note=referral_note)
+        return
     if engagement.stage not in Engagement.ENDED_STAGES:
         engagement_update(
             engagement=engagement, by=by, stage=Engagement.Stage.CLOSED, referral_note=referral_note.strip()
@@ -78,7 +82,8 @@ def flag_decide(
     - assign a senior advisor: the chosen senior advisor of the team leads, the old lead stays a member;
     - restart intake: the engagement goes back to intake, with an "intake need confirmed" checkpoint;
     - renegotiate scope: a "scope and role agreed" checkpoint;
-    - part ways and refer: the engagement is closed with the referral note;
+    - part ways and refer: the engagement is closed with the referral note (on a "repeated
+      complaints" flag, every open engagement of the client);
     - coach the advisor: the note is the coaching the advisor reads (e-mail and flag page);
     - no action: the note says why.
 

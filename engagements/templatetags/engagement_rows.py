@@ -19,7 +19,7 @@ from core.markup import format_html, format_html_join
 from core.reversing import url_for_pk
 from core.templatetags.rows import label
 
-from ..models import Flag
+from ..models import Client, Flag
 from .timeline import moment
 
 register = template.Library()
@@ -233,6 +233,7 @@ _HISTORY_REASONS = {
     "decided": gettext_lazy("decided"),
     "reopened": gettext_lazy("reopened"),
     "cleared automatically": gettext_lazy("cleared automatically"),
+    "fit review": gettext_lazy("fit review"),
 }
 
 
@@ -248,6 +249,7 @@ def history_reason(reason: str) -> str:
 
 
 @register.simple_tag
-def history_field(name: str) -> str:
-    """A flag's field by its name, as the reader's language calls it."""
-    return str(Flag._meta.get_field(name).verbose_name)
+def history_field(name: str, model: str = "flag") -> str:
+    """A flag's (or with model "client", a client's) field by its name, as the reader's
+    language calls it."""
+    return str((Client if model == "client" else Flag)._meta.get_field(name).verbose_name)
