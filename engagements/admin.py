@@ -14,7 +14,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from core.exceptions import ApplicationError
 
-from . import models, services
+from . import flag_texts, models, services
 from .forms import ClientProfileForm
 
 
@@ -261,6 +261,8 @@ class FlagAdmin(SimpleHistoryAdmin):
         "source",
         "subject",
         "details",
+        "text",
+        "facts",
         "status",
         "raised_by",
         "reviewer",
@@ -274,6 +276,10 @@ class FlagAdmin(SimpleHistoryAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    @admin.display(description="What it says")
+    def text(self, obj):
+        return flag_texts.flag_text(obj.kind, obj.facts, obj.details)
 
     @admin.display(description="Decide")
     def decide_link(self, obj):

@@ -672,7 +672,11 @@ class Flag(BaseModel):
     # What an automatic flag is about, e.g. "meeting:42" or "checkpoint:7"; empty when it is
     # about the engagement as a whole. Part of the "once per subject while open" rule.
     subject = models.CharField(_("subject"), max_length=40, blank=True)
+    # What a person wrote raising the flag (a rule's flag writes none: see `facts`).
     details = models.TextField(_("details"), blank=True)
+    # What a rule's flag is written from in the reader's language and time zone: numbers,
+    # codes, ISO dates and UTC times (engagements.rules.flags, engagements.flag_texts).
+    facts = models.JSONField(_("facts"), default=dict, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
     raised_by = models.ForeignKey(USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     decision = models.CharField(_("decision"), max_length=15, choices=Decision.choices, blank=True)

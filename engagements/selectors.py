@@ -1,5 +1,6 @@
 """Reads of the engagement domain: each page's data in a fixed number of queries."""
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime, time, timedelta
@@ -35,7 +36,7 @@ from core.lookups import IdList
 from core.people import display_name, display_name_of
 from core.reversing import url_for_pk
 
-from . import client_profile
+from . import client_profile, flag_texts
 from .models import (
     Client,
     ClientContact,
@@ -328,9 +329,14 @@ def _checkpoint_answer_texts(rows) -> list[tuple[str, str]]:
 
 
 def _flag_texts(rows) -> list[tuple[str, str]]:
+    """c1 kind, c2 severity, c3 what a person wrote, c4 a rule's facts (JSON, as text)."""
     title, kinds, severities = _("Flag raised: %(kind)s (%(sev)s)"), _labels(Flag.Kind), _labels(Flag.Severity)
     return [
-        (title % {"kind": kinds.get(r.c1, r.c1), "sev": severities.get(r.c2, r.c2).lower()}, r.c3 or "") for r in rows
+        (
+            title % {"kind": kinds.get(r.c1, r.c1), "sev": severities.get(r.c2, r.c2).lower()},
+            flag_texts.flag_text(r.c1, json.loads(r.c4) if r.c4 else None, r.c3 or ""),
+        )
+        for r in rows
     ]
 
 
@@ -457,7 +463,7 @@ _TIMELINE_SOURCES = (
         "flag",
         lambda e: Flag.objects.filter(engagement=e),
         "created_at",
-        ("kind", "severity", "details"),
+        ("kind", "severity", "details", "facts"),
         _flag_texts,
     ),
     _Source(

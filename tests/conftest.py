@@ -4,9 +4,11 @@ import pytest
 from celery.contrib.testing.worker import start_worker
 from celery.signals import task_postrun
 from django.apps import apps as django_apps
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.db import connections
+from django.utils import translation
 
 from advisors import roles
 from config.celery_app import app as celery_app
@@ -41,6 +43,13 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _language_reset():
+    """A request in Dutch leaves Dutch active in the thread: every test starts in English."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 # --- the role groups ------------------------------------------------------------------------

@@ -7,7 +7,7 @@ that happened and stay until a manager decides.
 """
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from django.conf import settings
 from django.utils import timezone
@@ -29,10 +29,18 @@ class Thresholds:
 
 @dataclass(frozen=True)
 class Wanted:
+    """A flag that should be open. `facts` are what its sentence is written from, in the
+    reader's language and time zone (engagements.flag_texts): numbers, codes, dates and
+    times as ISO text (times in UTC), so that they are stored as JSON and compare equal."""
+
     kind: str
     subject: str
     severity: str
-    details: str
+    facts: dict
+
+
+def _utc(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="minutes")
 
 
 @dataclass(frozen=True)
@@ -93,7 +101,7 @@ def plan_not_shared(facts: EngagementFacts, now: datetime, t: Thresholds) -> lis
             "plan_not_shared",
             f"meeting:{m.pk}",
             "high",
-            f"The plan discussion of {m.starts_at:%Y-%m-%d %H:%M} started before its plan was shared.",
+            {"starts_at": _utc(m.starts_at)},
         )
         for m in facts.meetings
         if m.is_plan_discussion
@@ -115,7 +123,7 @@ def client_answers(facts: EngagementFacts, now: datetime, t: Thresholds) -> list
                 "misaligned",
                 f"plan:{plan.pk}",
                 "high",
-                f"The client answered 'no' on plan v{plan.version}: {plan.adjustments}".strip(),
+                {"version": plan.version, "answer": "no", "adjustments": plan.adjustments.strip()},
             )
         ]
     if plan.answer == "partly":
@@ -124,7 +132,7 @@ def client_answers(facts: EngagementFacts, now: datetime, t: Thresholds) -> list
                 "partly_met",
                 f"plan:{plan.pk}",
                 "medium",
-                f"The client answered 'partly' on plan v{plan.version}: {plan.adjustments}".strip(),
+                {"version": plan.version, "answer": "partly", "adjustments": plan.adjustments.strip()},
             )
         ]
     return []
@@ -133,7 +141,7 @@ def client_answers(facts: EngagementFacts, now: datetime, t: Thresholds) -> list
 def misaligned_checkpoints(facts: EngagementFacts, now: datetime, t: Thresholds) -> list[Wanted]:
     # An answer through the client link is judged on the plan's answer (no / partly) instead.
     return [
-        Wanted("misaligned", f"checkpoint:{c.pk}", "high", f"Checkpoint '{c.topic}' is misaligned.")
+        Wanted("misaligned", f"checkpoint:{c.pk}", "high", {"topic": c.topic})
         for c in facts.checkpoints
         if c.status == "misaligned" and c.recorded_via != "client_link"
     ]
@@ -145,7 +153,7 @@ def dissatisfied(facts: EngagementFacts, now: datetime, t: Thresholds) -> list[W
             "dissatisfied",
             f"meeting:{m.pk}",
             "high",
-            f"Client satisfaction {m.log_satisfaction}/5 in the meeting of {m.starts_at:%Y-%m-%d}.",
+            {"satisfaction": m.log_satisfaction, "starts_at": _utc(m.starts_at)},
         )
         for m in facts.meetings
         if m.logged and m.log_satisfaction <= t.dissatisfied_at_most
@@ -156,7 +164,7 @@ def stakeholder_change(facts: EngagementFacts, now: datetime, t: Thresholds) -> 
     if not facts.is_open:
         return []
     return [
-        Wanted("stakeholder_change", f"contact:{pk}", "medium", f"Decision maker {name} left on {left_on}.")
+        Wanted("stakeholder_change", f"contact:{pk}", "medium", {"name": name, "left_on": left_on.isoformat()})
         for pk, name, left_on in facts.decision_makers_left
         if facts.started_on is None or left_on >= facts.started_on  # a change during this engagement
     ]
@@ -181,8 +189,12 @@ def repeated_complaints(facts: EngagementFacts, now: datetime, t: Thresholds) ->
                     "repeated_complaints",
                     f"complaints:{run[0]}",
                     "medium",
-                    f"{len(run)} complaints since {run[0]}, {t.complaints_count} of them within "
-                    f"{t.complaints_days} days.",
+                    {
+                        "count": len(run),
+                        "since": run[0].isoformat(),
+                        "within": t.complaints_count,
+                        "days": t.complaints_days,
+                    },
                 )
             ]
     return []
@@ -191,7 +203,7 @@ def repeated_complaints(facts: EngagementFacts, now: datetime, t: Thresholds) ->
 def overdue_checkpoints(facts: EngagementFacts, now: datetime, t: Thresholds) -> list[Wanted]:
     today = timezone.localtime(now).date()
     return [
-        Wanted("overdue_checkpoint", f"checkpoint:{c.pk}", "medium", f"Checkpoint '{c.topic}' was due on {c.due_on}.")
+        Wanted("overdue_checkpoint", f"checkpoint:{c.pk}", "medium", {"topic": c.topic, "due_on": c.due_on.isoformat()})
         for c in facts.checkpoints
         if c.status == "open" and c.due_on <= today - timedelta(days=t.checkpoint_overdue_days)
     ]
@@ -204,16 +216,14 @@ def long_monologue(facts: EngagementFacts, now: datetime, t: Thresholds) -> list
             continue
         too_long = (m.log_longest_monologue or 0) > t.monologue_over_minutes
         if too_long or not m.log_checked_in:
-            reason = f"a {m.log_longest_monologue}-minute monologue" if too_long else "no check-in with the client"
-            wanted.append(
-                Wanted("long_monologue", f"meeting:{m.pk}", "low", f"Meeting of {m.starts_at:%Y-%m-%d}: {reason}.")
-            )
+            facts = {"starts_at": _utc(m.starts_at), "minutes": m.log_longest_monologue, "too_long": too_long}
+            wanted.append(Wanted("long_monologue", f"meeting:{m.pk}", "low", facts))
     return wanted
 
 
 def meeting_not_logged(facts: EngagementFacts, now: datetime, t: Thresholds) -> list[Wanted]:
     return [
-        Wanted("meeting_not_logged", f"meeting:{m.pk}", "low", f"The meeting of {m.starts_at:%Y-%m-%d} has no log.")
+        Wanted("meeting_not_logged", f"meeting:{m.pk}", "low", {"starts_at": _utc(m.starts_at)})
         for m in facts.meetings
         if m.status != "cancelled" and not m.logged and m.ends_at + timedelta(days=t.not_logged_days) <= now
     ]
@@ -231,7 +241,7 @@ def intake_incomplete(facts: EngagementFacts, now: datetime, t: Thresholds) -> l
             "intake_incomplete",
             f"plan:{first.pk}",
             "low",
-            f"Plan v{first.version} was shared while the underlying need is still empty.",
+            {"version": first.version},
         )
     ]
 

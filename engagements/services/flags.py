@@ -42,7 +42,7 @@ def _facts(engagement: Engagement, now: datetime, thresholds: rules.Thresholds) 
     checkpoints = [
         rules.CheckpointFacts(
             pk=c.pk,
-            topic=c.get_topic_display(),
+            topic=c.topic,
             status=c.status,
             due_on=c.due_on,
             recorded_via=c.recorded_via,
@@ -85,7 +85,7 @@ def flags_sync(*, engagement_id: int, now: datetime | None = None) -> dict[str, 
             kind=w.kind,
             subject=w.subject,
             severity=w.severity,
-            details=w.details,
+            facts=w.facts,
             source=Flag.Source.RULE,
         )
         for key, w in wanted.items()
@@ -99,10 +99,10 @@ def flags_sync(*, engagement_id: int, now: datetime | None = None) -> dict[str, 
 
     for key, flag in open_flags.items():
         want = wanted.get(key)
-        if want and (flag.severity, flag.details) != (want.severity, want.details):
-            flag.severity, flag.details = want.severity, want.details
+        if want and (flag.severity, flag.facts) != (want.severity, want.facts):
+            flag.severity, flag.facts = want.severity, want.facts
             flag._change_reason = "updated"
-            flag.save(update_fields=["severity", "details", "updated_at"])
+            flag.save(update_fields=["severity", "facts", "updated_at"])
             counts["updated"] += 1
         elif not want and flag.kind not in rules.STICKY and flag.status == Flag.Status.OPEN:
             flag_clear_automatically(flag=flag, now=now)

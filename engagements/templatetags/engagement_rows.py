@@ -19,6 +19,7 @@ from core.markup import format_html, format_html_join
 from core.reversing import url_for_pk
 from core.templatetags.rows import label
 
+from .. import flag_texts
 from ..models import Client, Flag
 from .timeline import moment
 
@@ -201,6 +202,12 @@ def waiting_rows(waiting):
     )
 
 
+@register.filter
+def flag_text(flag) -> str:
+    """What the flag says, in the reader's language and time zone (engagements.flag_texts)."""
+    return flag_texts.flag_text(flag.kind, flag.facts, flag.details)
+
+
 @register.simple_tag
 def flag_items(flags, with_engagement=False):
     """Open flags as items of a list-group, each with its kind and severity, then its details;
@@ -211,9 +218,10 @@ def flag_items(flags, with_engagement=False):
     engagement_url, flag_url = url_for_pk("engagements:detail"), url_for_pk("engagements:flag")
 
     def rest(flag):
+        text = flag_text(flag)
         if not with_engagement:
-            return format_html("<br><small>{}</small>", flag.details)
-        details = format_html('\n  <div class="small text-muted">{}</div>', flag.details) if flag.details else ""
+            return format_html("<br><small>{}</small>", text)
+        details = format_html('\n  <div class="small text-muted">{}</div>', text) if text else ""
         link = format_html(
             '\n  <br><a class="small" href="{}">{}</a>', engagement_url(flag.engagement_id), flag.engagement_title
         )

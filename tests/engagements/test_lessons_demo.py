@@ -43,7 +43,7 @@ def test_the_returning_client_s_intake_leads_with_the_part_ways_decision(client,
     assert items[0].startswith("Earlier engagement with this client · decision: Part ways and refer")
     assert "Web shop proposal · Studio Drukwerk Oost" in items[0]
     assert "Ask for a reading confirmation before planning the meeting." in items[1]
-    assert "Client's fit: Mismatch" in text_of(response)
+    assert "does not fit the firm (fit review: Mismatch)" in text_of(response)
 
     # Starting another engagement for this client: the same lessons, and a confirmation first.
     form = text_of(client.get(reverse("engagements:create"), {"client": engagement.client_id}))

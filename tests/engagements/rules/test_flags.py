@@ -106,7 +106,7 @@ def test_the_wanted_flags_are_keyed_by_kind_and_subject():
     engagement = facts(meetings=[logged(1, log_satisfaction=1), logged(2, log_satisfaction=2)])
 
     assert set(wanted(engagement)) == {("dissatisfied", "meeting:1"), ("dissatisfied", "meeting:2")}
-    assert all(key == (w.kind, w.subject) and w.details for key, w in wanted(engagement).items())
+    assert all(key == (w.kind, w.subject) and w.facts for key, w in wanted(engagement).items())
 
 
 def test_the_sticky_kinds_record_something_that_happened():

@@ -16,6 +16,7 @@ import time_machine
 from django.utils import timezone
 
 from engagements import services
+from engagements.flag_texts import flag_text
 from engagements.models import Engagement, Flag
 from tests import factories
 
@@ -52,7 +53,8 @@ def raised_once(engagement, kind, *, severity, subject, now=None) -> Flag:
     assert len(flags) == 1, flags
     flag = flags[0]
     assert (flag.status, flag.severity, flag.subject, flag.closed_at) == (Flag.Status.OPEN, severity, subject, None)
-    assert flag.details
+    assert flag.facts and flag.details == ""  # facts, rendered in the reader's language (flag_texts)
+    assert flag_text(flag.kind, flag.facts)
 
     again = services.flags_sync(engagement_id=engagement.pk, now=now)
 
@@ -185,7 +187,7 @@ def test_the_client_answering_no_on_the_plan_raises_one_high_misaligned_flag(eng
 
     # The client-link checkpoint is judged on the answer: one flag, about the plan.
     flag = raised_once(engagement, "misaligned", severity="high", subject=f"plan:{plan.pk}")
-    assert "workshop" in flag.details
+    assert "workshop" in flag_text(flag.kind, flag.facts)
     assert rule_flags(engagement, "partly_met") == []
     assert health(engagement) == "red"
 

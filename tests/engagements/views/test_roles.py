@@ -765,6 +765,7 @@ ENGAGEMENT_URLS: dict[str, Callable[[Scene], str]] = {
     "client_create": lambda s: reverse("engagements:client_create"),
     "client": _engagement_url("client", lambda s: s.client.pk),
     "client_edit": _engagement_url("client_edit", lambda s: s.client.pk),
+    "client_fit_review": _engagement_url("client_fit_review", lambda s: s.client.pk),
     "contact_create": _engagement_url("contact_create", lambda s: s.client.pk),
     "complaint_create": _engagement_url("complaint_create", lambda s: s.client.pk),
     "contact_edit": _engagement_url("contact_edit", lambda s: s.contact.pk),
