@@ -22,6 +22,8 @@ Then the lessons at intake, two stories:
   so its lesson shows without the client's name).
 
 Plus the firm's client profile, fit reasons and two price complaints (a warning sign).
+Then the manager's work (engagements.demo_review): months of history for the dashboard,
+flags in every state, and a client awaiting a fit review.
 Every name is invented; rows are found by natural keys and updated in place, dates move with
 "now", so a second run changes no counts.
 """
@@ -783,4 +785,7 @@ def seed(*, now: datetime | None = None) -> list[str]:
     """The engagements' stories, then the lessons at intake that build on them (after
     advisors.demo.seed(), whose people they use); returns what to report, a line each."""
     StorySeeder(now).run()
-    return LessonSeeder(now).run()
+    lines = LessonSeeder(now).run()
+    from .demo_review import ReviewSeeder  # cycle: it builds on this module's writes
+
+    return lines + ReviewSeeder(now).run()
