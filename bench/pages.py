@@ -61,6 +61,9 @@ PAGES = [
     ("Engagement with 200 meetings", "lead of big", "big engagement"),
     ("Client list, manager", "load-m1", "clients"),
     ("Client page, manager", "load-m1", "client of big"),
+    ("Review queue, manager", "load-m1", "review"),
+    ("Flag page, manager", "load-m1", "flag"),
+    ("Team dashboard (quarter), manager", "load-m1", "dashboard"),
 ]
 
 
@@ -82,6 +85,7 @@ def inside() -> None:
     from load_data import BIG_ENGAGEMENT  # noqa: PLC0415 (it sets Django up on import)
 
     from engagements.models import Engagement  # noqa: PLC0415 (app loading, as above)
+    from engagements.review_queue import review_queue  # noqa: PLC0415 (app loading, as above)
 
     big = Engagement.objects.select_related("lead").get(title=BIG_ENGAGEMENT)
     urls = {
@@ -90,8 +94,12 @@ def inside() -> None:
         "big engagement": big.get_absolute_url(),
         "clients": reverse("engagements:clients"),
         "client of big": reverse("engagements:client", args=[big.client_id]),
+        "review": reverse("engagements:review"),
+        "dashboard": reverse("engagements:dashboard") + "?period=quarter",
     }
     users = get_user_model().objects
+    first_flag = review_queue(user=users.get(username="load-m1")).first()  # the queue's top: the most severe
+    urls["flag"] = reverse("engagements:flag", args=[first_flag.pk])
     out = []
     for name, username, what in PAGES:
         user = big.lead if username == "lead of big" else users.get(username=username)

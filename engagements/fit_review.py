@@ -14,7 +14,7 @@ from . import policy
 from .models import Client, Complaint, Engagement, Flag
 from .review_queue import HistoryRow
 
-MONTHS_SHOWN = 12  # the complaints table: this month and the eleven before it
+MONTHS_SHOWN = 6  # the complaints table: this month and the five before it (older ones: "earlier")
 
 
 @dataclass(frozen=True)

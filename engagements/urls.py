@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import checkpoints, clients, engagements, lessons, meetings, plans, review, week
+from .views import checkpoints, clients, dashboard, engagements, lessons, meetings, plans, review, week
 
 app_name = "engagements"
 
@@ -42,6 +42,7 @@ urlpatterns = [
     path("contacts/<int:pk>/left/", clients.contact_left, name="contact_left"),
     path("week/", week.my_week, name="my_week"),
     path("review/", review.queue, name="review"),
+    path("dashboard/", dashboard.team_dashboard, name="dashboard"),
     path("review/take/", review.take, name="review_take"),
     path("flags/<int:pk>/", review.flag_detail, name="flag"),
     path("flags/<int:pk>/respond/", review.flag_respond, name="flag_respond"),

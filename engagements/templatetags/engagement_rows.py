@@ -242,6 +242,7 @@ _HISTORY_REASONS = {
     "reopened": gettext_lazy("reopened"),
     "cleared automatically": gettext_lazy("cleared automatically"),
     "fit review": gettext_lazy("fit review"),
+    "created": gettext_lazy("created"),
 }
 
 
