@@ -372,3 +372,13 @@ def get_client_for_fit_review(user: User, pk: int) -> Client:
     client = get_client_for_user(user, pk)
     _or_404(can_review_client_fit(user, client))
     return client
+
+
+def may_export_engagements(user: User) -> bool:
+    """The engagement list as CSV (docs/domain.md: "CSV export for managers"): the managers
+    of a team and superusers, of the engagements they see."""
+    return reviews_flags(user)
+
+
+def require_engagement_exporter(user: User) -> None:
+    _or_404(may_export_engagements(user))

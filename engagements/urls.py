@@ -6,6 +6,7 @@ app_name = "engagements"
 
 urlpatterns = [
     path("", engagements.engagement_list, name="list"),
+    path("export.csv", engagements.engagement_list_export, name="list_export"),
     path("clients/suggest/", engagements.client_suggest, name="client_suggest"),
     path("new/", engagements.engagement_create, name="create"),
     path("new/lessons/", engagements.intake_panel_fragment, name="intake_panel"),
@@ -42,6 +43,7 @@ urlpatterns = [
     path("contacts/<int:pk>/left/", clients.contact_left, name="contact_left"),
     path("week/", week.my_week, name="my_week"),
     path("review/", review.queue, name="review"),
+    path("review/export.csv", review.queue_export, name="review_export"),
     path("dashboard/", dashboard.team_dashboard, name="dashboard"),
     path("review/take/", review.take, name="review_take"),
     path("flags/<int:pk>/", review.flag_detail, name="flag"),

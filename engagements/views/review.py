@@ -12,28 +12,38 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from core.csv_export import csv_response
 from core.form_views import form_page, run_service
 from core.paging import page_with_count
+from core.people import display_name
 
 from .. import policy, review_queue, services
 from ..filters import FlagQueueFilter
+from ..flag_texts import flag_text
 from ..forms import FlagDecideForm, FlagRaiseForm, FlagReopenForm, FlagResponseForm
+from ..models import Flag
+
+
+def _filtered_queue(request):
+    """The queue's filters and the flags they let through (all of them for bad filters)."""
+    policy.require_flag_reviewer(request.user)
+    flags = review_queue.review_queue(user=request.user)
+    advisors, clients = review_queue.queue_choices(flags)
+    filters = FlagQueueFilter(request.GET or None, queryset=flags, advisors=advisors, clients=clients)
+    return filters, (filters.qs if filters.is_bound and filters.is_valid() else flags)
 
 
 @login_required
 def queue(request):
     """engagements/review_queue.html: the open and in-review flags of the manager's team, the
     most severe first, then the oldest; filters and search in the URL; 25 a page."""
-    policy.require_flag_reviewer(request.user)
-    flags = review_queue.review_queue(user=request.user)
-    advisors, clients = review_queue.queue_choices(flags)
-    filters = FlagQueueFilter(request.GET or None, queryset=flags, advisors=advisors, clients=clients)
-    shown = filters.qs if filters.is_bound and filters.is_valid() else flags
+    filters, shown = _filtered_queue(request)
     page = page_with_count(shown, request.GET.get("page"), per_page=review_queue.QUEUE_PER_PAGE)
     kept = request.GET.copy()
     kept.pop("page", None)
@@ -42,9 +52,37 @@ def queue(request):
         "page": page,
         "flags": page.object_list,
         "kept_query": kept.urlencode(),
+        "export_url": reverse("engagements:review_export") + (f"?{kept.urlencode()}" if kept else ""),
         "here": request.get_full_path(),
     }
     return render(request, "engagements/review_queue.html", context)
+
+
+@login_required
+def queue_export(request):
+    """The queue as the filters show it, every row (not one page), as a streamed CSV."""
+    filters, shown = _filtered_queue(request)
+    header = [
+        _("ID"), _("Kind"), _("Severity"), _("Status"), _("What it says"), _("Engagement"), _("Client"),
+        _("Lead advisor"), _("In review by"), _("Raised"),
+    ]  # fmt: skip
+    kinds, severities, statuses = (dict(c.choices) for c in (Flag.Kind, Flag.Severity, Flag.Status))
+    rows = (
+        [
+            flag.pk,
+            kinds.get(flag.kind, flag.kind),
+            severities.get(flag.severity, flag.severity),
+            statuses.get(flag.status, flag.status),
+            flag_text(flag.kind, flag.facts, flag.details),
+            flag.engagement.title,
+            flag.engagement.client.name,
+            display_name(flag.engagement.lead),
+            display_name(flag.reviewer) if flag.reviewer else "",
+            timezone.localtime(flag.created_at).strftime("%Y-%m-%d %H:%M"),
+        ]
+        for flag in shown.iterator(chunk_size=500)
+    )
+    return csv_response(f"rapport-review-queue-{timezone.localdate():%Y-%m-%d}.csv", header, rows)
 
 
 def _back_to(request, fallback: str) -> str:

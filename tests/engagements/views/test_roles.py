@@ -737,6 +737,7 @@ def _engagement_url(name: str, pk: Callable[[Scene], int]) -> Callable[[Scene], 
 # here fails test_every_engagement_url_has_a_row_in_the_community_member_matrix.
 ENGAGEMENT_URLS: dict[str, Callable[[Scene], str]] = {
     "list": lambda s: reverse("engagements:list"),
+    "list_export": lambda s: reverse("engagements:list_export"),
     "client_suggest": lambda s: reverse("engagements:client_suggest") + "?client_name=Hoeksma",
     "create": lambda s: reverse("engagements:create") + f"?client={s.client.pk}",
     "intake_panel": lambda s: reverse("engagements:intake_panel") + f"?client={s.client.pk}",
@@ -773,6 +774,7 @@ ENGAGEMENT_URLS: dict[str, Callable[[Scene], str]] = {
     "contact_left": _engagement_url("contact_left", lambda s: s.contact.pk),
     "my_week": lambda s: reverse("engagements:my_week"),
     "review": lambda s: reverse("engagements:review"),
+    "review_export": lambda s: reverse("engagements:review_export"),
     "dashboard": lambda s: reverse("engagements:dashboard"),
     "review_take": lambda s: reverse("engagements:review_take"),
     "flag": _engagement_url("flag", lambda s: _flag_of(s).pk),
