@@ -330,6 +330,21 @@ class FlagNoticeAdmin(admin.ModelAdmin):
         return False
 
 
+@admin.register(models.ManagerDigest)
+class ManagerDigestAdmin(admin.ModelAdmin):
+    """The managers' weekly digests and whether they went out: read only."""
+
+    list_display = ["manager", "week", "claimed_at", "sent_at"]
+    list_filter = ["week", ("sent_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["manager"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(models.Reminder)
 class ReminderAdmin(admin.ModelAdmin):
     list_display = ["kind", "recipient", "due_at", "claimed_at", "sent_at", "attempts"]

@@ -763,6 +763,28 @@ class FlagNotice(BaseModel):
         return f"{self.get_decision_display()} → {self.recipient}"
 
 
+class ManagerDigest(BaseModel):
+    """The weekly digest e-mail of one manager for one week (its Monday): made by the scan once
+    Monday 08:00 in Amsterdam has come, claimed and marked sent like a reminder. Its
+    uniqueness is what makes it go out once per manager and week, whatever runs twice."""
+
+    manager = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="+")
+    week = models.DateField(_("week of"))
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    claimed_by = models.CharField(_("claimed by"), max_length=64, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-week"]
+        verbose_name = _("weekly digest")
+        verbose_name_plural = _("weekly digests")
+        constraints = [models.UniqueConstraint(fields=["manager", "week"], name="managerdigest_one_per_week")]
+        indexes = [models.Index(fields=["week"], condition=Q(sent_at__isnull=True), name="managerdigest_unsent_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.manager} · {self.week}"
+
+
 class Reminder(BaseModel):
     """Every reminder that fell due, and whether it went out. The unique constraints are what
     make the scan idempotent: a reminder is recorded once, so it is sent at most once."""

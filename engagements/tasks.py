@@ -1,6 +1,7 @@
 from smtplib import SMTPException
 
 from celery import shared_task
+from django.db import transaction
 
 # The services import these tasks at the top (to enqueue them); the tasks import the services
 # inside their bodies, which breaks that cycle (STYLE.md §4: one direction per edge).
@@ -51,3 +52,21 @@ def flag_notice_send(self, notice_id: int) -> None:
     from . import services  # cycle: the services import these tasks
 
     services.flag_notice_send(notice_id=notice_id, claim_token=self.request.id or "")
+
+
+@shared_task
+def digests_scan() -> None:
+    """Make the managers' weekly digests once due, and hand out those not sent (run by beat)."""
+    from . import services  # cycle: the services import these tasks
+
+    with transaction.atomic():  # the sends are enqueued after the rows are committed
+        services.digests_due()
+
+
+@shared_task(bind=True, acks_late=True, autoretry_for=TRANSIENT, retry_backoff=True, max_retries=8)
+def digest_send(self, digest_id: int) -> None:
+    """E-mail a manager their weekly digest; the digest row says whether it went out. The
+    task id is the claim: its own retries may take it again, nobody else."""
+    from . import services  # cycle: the services import these tasks
+
+    services.digest_send(digest_id=digest_id, claim_token=self.request.id or "")

@@ -11,6 +11,7 @@ from .clients import (
     contact_update,
 )
 from .decisions import flag_decide
+from .digests import digest_build, digest_send, digests_due
 from .engagements import engagement_create, engagement_update
 from .fit import client_fit_review, client_part_ways
 from .flags import flags_sync, flags_sync_for_client
@@ -47,6 +48,9 @@ __all__ = [
     "contact_create",
     "contact_mark_left",
     "contact_update",
+    "digest_build",
+    "digest_send",
+    "digests_due",
     "engagement_create",
     "engagement_refresh_health",
     "engagement_update",
