@@ -4,8 +4,12 @@ page's order, streamed, in the reader's language, and safe to open in a spreadsh
 
 import csv
 import io
+from datetime import UTC, datetime
 
 import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from engagements.models import Engagement, Flag
@@ -15,6 +19,7 @@ from tests.engagements.views.test_review import WHO, login, other_manager  # noq
 pytestmark = pytest.mark.django_db
 
 EXPORT_MAX_QUERIES = 12
+EXPORTS = ["engagements:review_export", "engagements:list_export"]
 
 
 def rows_of(response) -> list[list[str]]:
@@ -22,6 +27,12 @@ def rows_of(response) -> list[list[str]]:
     body = b"".join(response.streaming_content).decode("utf-8")
     assert body.startswith("\ufeff")  # for Excel
     return list(csv.reader(io.StringIO(body.removeprefix("\ufeff"))))
+
+
+def export(client, name: str, query: str = "", **headers) -> list[list[str]]:
+    response = client.get(reverse(name) + query, **headers)
+    assert response.status_code == 200
+    return rows_of(response)
 
 
 @pytest.fixture
@@ -117,16 +128,105 @@ def test_a_dutch_manager_gets_dutch_headers(client, manager, flags):
     assert "Soort" in header and "Kind" not in header
 
 
-@pytest.mark.parametrize("count", [10, 300])
-def test_the_export_query_count_does_not_grow_with_rows(
-    client, manager, consultant_a, count, django_assert_max_num_queries
+def _flags_on_engagements(lead, count: int) -> None:
+    """`count` engagements of `lead`, each with a member and a flag."""
+    member = factories.UserFactory(first_name="Bram", last_name="de Wit")
+    for _ in range(count):
+        engagement = factories.EngagementFactory(lead=lead)
+        engagement.members.add(member)
+        Flag.objects.create(engagement=engagement, kind="manual", severity="low", subject=f"s{engagement.pk}")
+
+
+@pytest.mark.parametrize("name", EXPORTS)
+def test_the_export_query_count_is_the_same_for_10_and_300_rows(
+    client, manager, consultant_a, name, django_assert_max_num_queries
 ):
-    engagements = [factories.EngagementFactory(lead=consultant_a) for _ in range(5)]
-    Flag.objects.bulk_create(
-        [Flag(engagement=engagements[i % 5], kind="manual", severity="low", subject=f"s{i}") for i in range(count)]
-    )
     client.force_login(manager)
-    with django_assert_max_num_queries(EXPORT_MAX_QUERIES):
-        assert len(rows_of(client.get(reverse("engagements:review_export")))) == count + 1
-    with django_assert_max_num_queries(EXPORT_MAX_QUERIES):
-        assert len(rows_of(client.get(reverse("engagements:list_export")))) == 6
+    counts = []
+    for total, added in ((10, 10), (300, 290)):
+        _flags_on_engagements(consultant_a, added)
+        with CaptureQueriesContext(connection) as queries, django_assert_max_num_queries(EXPORT_MAX_QUERIES):
+            rows = export(client, name)
+        assert len(rows) == total + 1
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
+
+
+def test_the_engagement_export_names_the_members(client, manager, engagement_a):
+    engagement_a.members.add(factories.UserFactory(first_name="Bram", last_name="de Wit"))
+    client.force_login(manager)
+    rows = export(client, "engagements:list_export")
+    assert rows[1][rows[0].index("Members")] == "Bram de Wit"
+
+
+def test_a_superuser_downloads_both(client, staff, flags):
+    client.force_login(staff)
+    assert len(export(client, "engagements:review_export")) == 3
+    assert len(export(client, "engagements:list_export")) == 2
+
+
+def test_the_download_link_is_shown_only_to_those_who_may_export(client, manager, consultant_a, engagement_a):
+    client.force_login(consultant_a)
+    assert reverse("engagements:list_export") not in client.get(reverse("engagements:list")).content.decode()
+    client.force_login(manager)
+    page = client.get(reverse("engagements:list") + "?stage=intake&page=1").content.decode()
+    assert f'href="{reverse("engagements:list_export")}?stage=intake"' in page
+
+
+def test_the_queue_export_has_the_pages_order_across_pages(client, manager, engagement_a):
+    severities = ["low", "high", "medium"]
+    for i in range(30):
+        factories.FlagFactory(
+            engagement=engagement_a, kind=Flag.Kind.MANUAL, severity=severities[i % 3], subject=f"o{i}"
+        )
+    client.force_login(manager)
+    shown = []
+    for number in (1, 2):
+        shown += [flag.pk for flag in client.get(reverse("engagements:review") + f"?page={number}").context["flags"]]
+    assert len(shown) == 30
+    assert [int(row[0]) for row in export(client, "engagements:review_export")[1:]] == shown
+
+
+def test_the_engagement_export_has_the_pages_order_and_sort(client, manager, consultant_a):
+    for name in ["Zeeland BV", "Amstel NV", "Maas & Co"]:
+        factories.EngagementFactory(lead=consultant_a, client=factories.ClientFactory(name=name))
+    client.force_login(manager)
+    for query in ("", "?sort=client", "?sort=-client"):
+        page = client.get(reverse("engagements:list") + query).context["rows"]
+        rows = export(client, "engagements:list_export", query)
+        assert [int(row[0]) for row in rows[1:]] == [row.engagement.pk for row in page]
+    assert [row[2] for row in export(client, "engagements:list_export", "?sort=client")[1:]] == [
+        "Amstel NV",
+        "Maas & Co",
+        "Zeeland BV",
+    ]
+
+
+def test_a_client_named_like_a_formula_is_neutralised_in_both_exports(client, manager, consultant_a):
+    evil = factories.ClientFactory(name='=HYPERLINK("http://x.example","klik")')
+    engagement = factories.EngagementFactory(lead=consultant_a, client=evil, title="-1 dag")
+    factories.FlagFactory(engagement=engagement, kind=Flag.Kind.MANUAL, details="+1", subject="f")
+    client.force_login(manager)
+    flag_row = export(client, "engagements:review_export")[1]
+    assert flag_row[6] == '\'=HYPERLINK("http://x.example","klik")' and flag_row[5] == "'-1 dag"
+    assert flag_row[4] == "'+1"
+    engagement_row = export(client, "engagements:list_export")[1]
+    assert engagement_row[1:3] == ["'-1 dag", '\'=HYPERLINK("http://x.example","klik")']
+
+
+def test_a_dutch_manager_gets_dutch_headers_and_labels_in_the_engagement_list(client, manager, consultant_a):
+    factories.EngagementFactory(lead=consultant_a, client=factories.ClientFactory(name="Café Noë"), stage="active")
+    client.force_login(manager)
+    header, row = export(client, "engagements:list_export", HTTP_ACCEPT_LANGUAGE="nl")
+    assert header[:4] == ["ID", "Titel", "Klant", "Fase"] and row[2:4] == ["Café Noë", "Lopend"]
+
+
+@time_machine.travel(datetime(2026, 12, 2, 23, 30, tzinfo=UTC), tick=False)
+def test_the_file_name_and_times_are_in_amsterdam(client, manager, engagement_a):
+    factories.FlagFactory(engagement=engagement_a, kind=Flag.Kind.MANUAL, subject="late")
+    client.force_login(manager)
+    response = client.get(reverse("engagements:review_export"))
+    assert response["Content-Disposition"] == 'attachment; filename="rapport-review-queue-2026-12-03.csv"'
+    assert rows_of(response)[1][9] == "2026-12-03 00:30"
+    listed = client.get(reverse("engagements:list_export"))
+    assert listed["Content-Disposition"] == 'attachment; filename="rapport-engagements-2026-12-03.csv"'

@@ -315,10 +315,12 @@ def test_anonymous_is_sent_to_login_from_every_engagement_page(client, scene_a, 
 # --- list pages and pages that start something new ---------------------------------------------------
 LIST_URLS = [
     pytest.param("engagements:list", id="engagement list"),
+    pytest.param("engagements:list_export", id="engagement list as CSV"),
     pytest.param("engagements:client_suggest", id="engagement list's client suggestions"),
     pytest.param("engagements:clients", id="client list"),
     pytest.param("engagements:my_week", id="my week"),
     pytest.param("engagements:review", id="review queue"),
+    pytest.param("engagements:review_export", id="review queue as CSV"),
     pytest.param("engagements:dashboard", id="team dashboard"),
     pytest.param("engagements:create", id="new engagement"),
     pytest.param("engagements:client_create", id="new client"),
