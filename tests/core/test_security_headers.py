@@ -52,7 +52,13 @@ def test_every_engagement_page_and_file_is_private_and_strict(client, consultant
 
 @pytest.mark.parametrize("url_name", LIST_URLS + [pytest.param("advisors:settings", id="my settings")])
 def test_every_list_page_is_private_and_strict(client, consultant_a, manager, url_name):
-    managers_only = {"engagements:client_profile_edit", "engagements:review", "engagements:dashboard"}
+    managers_only = {
+        "engagements:client_profile_edit",
+        "engagements:review",
+        "engagements:dashboard",
+        "engagements:review_export",
+        "engagements:list_export",
+    }
     client.force_login(manager if url_name in managers_only else consultant_a)
     response = client.get(reverse(url_name))
     assert response.status_code == 200
