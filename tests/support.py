@@ -2,6 +2,7 @@
 for something a worker does."""
 
 import os
+import threading
 import time
 import uuid
 from pathlib import Path
@@ -9,6 +10,7 @@ from smtplib import SMTPServerDisconnected
 
 from django.core.mail.backends.base import BaseEmailBackend
 from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
+from django.db import connections
 
 
 class FlakyBackend(LocmemBackend):
@@ -51,3 +53,24 @@ def let_in_flight_arrive(seconds: float = 0.5) -> None:
     """Wait a moment before asserting that nothing more came: anything a worker still had in
     flight (a duplicate task, a retried send) would have arrived by now."""
     time.sleep(seconds)
+
+
+def run_at_once(work, times: int = 2) -> list[Exception]:
+    """Run `work` in `times` threads at the same moment (each with its own database
+    connection, closed after); the errors they raised, for the test to assert none."""
+    errors = []
+
+    def run():
+        try:
+            work()
+        except Exception as error:  # surfaced to the caller
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run) for _ in range(times)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return errors

@@ -1,20 +1,18 @@
 """The managers' weekly digest with a real Celery worker on the real broker (Redis in CI, not
 eager): each manager gets this week's digest exactly once, whatever scan runs twice."""
 
-import threading
 from datetime import datetime
 
 import pytest
 import time_machine
 from django.core import mail
-from django.db import connections
 from django.utils import timezone
 
 from advisors import roles
 from engagements import tasks
 from engagements.models import ManagerDigest
 from tests import factories
-from tests.support import let_in_flight_arrive, wait_for
+from tests.support import let_in_flight_arrive, run_at_once, wait_for
 
 pytestmark = [pytest.mark.redis]
 
@@ -58,21 +56,7 @@ def test_the_scan_run_twice_sends_each_managers_digest_once(thursday, managers, 
 
 
 def test_two_scans_at_once_send_each_digest_once(thursday, managers, celery_worker):
-    errors = []
-
-    def run_scan():
-        try:
-            tasks.digests_scan()
-        except Exception as error:  # surfaced below
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run_scan) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    errors = run_at_once(tasks.digests_scan)
     assert errors == []
     assert ManagerDigest.objects.count() == 3
     assert wait_for(all_sent(3)), "the worker did not send every digest"

@@ -1,16 +1,13 @@
 """Reminders with a real Celery worker against the real broker (Redis in CI, not eager):
 each reminder reaches the outbox exactly once, whatever runs twice or fails on the way."""
 
-import threading
-
 import pytest
 from django.core import mail
-from django.db import connections
 
 from engagements import services
 from engagements.models import Reminder
 from tests.factories import plan_discussions
-from tests.support import FlakyBackend, let_in_flight_arrive, wait_for
+from tests.support import FlakyBackend, let_in_flight_arrive, run_at_once, wait_for
 
 pytestmark = [pytest.mark.redis]
 
@@ -37,21 +34,7 @@ def test_the_scan_run_twice_sends_each_reminder_once(celery_worker):
 
 def test_two_scans_at_once_send_each_reminder_once(celery_worker):
     plan_discussions(6)
-    errors = []
-
-    def run_scan():
-        try:
-            services.reminders_scan()
-        except Exception as error:  # surfaced below
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run_scan) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    errors = run_at_once(services.reminders_scan)
     assert errors == []
     assert Reminder.objects.count() == 6
     assert wait_for(all_sent(6)), "the worker did not send every reminder"
